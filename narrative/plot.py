@@ -1,0 +1,258 @@
+"""Tidy tables -> matplotlib Axes, one function per chart.
+
+Every function takes ``data=`` (a table of :class:`narrative.Comparison`),
+keyword-only options, draws on ``ax`` (or the current Axes) and returns the
+Axes, in the manner of seaborn. Tables holding several events need ``event=``.
+Colours are colour-blind-safe (Okabe-Ito for outlets, cividis for amounts).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "OKABE_ITO",
+    "STATUS_COLORS",
+    "outlet_colors",
+    "plot_coverage",
+    "plot_omissions",
+    "plot_emphasis",
+    "plot_similarity",
+    "plot_sentence_map",
+]
+
+#: Okabe & Ito's colour-blind-safe palette (black last).
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#000000"]
+#: Colours of the claim statuses.
+STATUS_COLORS = {"shared": "#0072B2", "partial": "#E69F00", "unique": "#CC79A7", "": "#BBBBBB"}
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    return plt.gca() if ax is None else ax
+
+
+def _one_event(data: pd.DataFrame, event):
+    if data is None:
+        raise ValueError("data= is required.")
+    events = list(dict.fromkeys(data["event"])) if "event" in data.columns and len(data) else []
+    if event is None:
+        if len(events) > 1:
+            raise ValueError(f"data holds {len(events)} events; choose one with event= (e.g. {events[0]!r}).")
+        return data, (events[0] if events else None)
+    return data[data["event"] == event], event
+
+
+def outlet_colors(outlets) -> dict:
+    """A stable colour for each outlet, in the given order."""
+    return {o: OKABE_ITO[i % len(OKABE_ITO)] for i, o in enumerate(outlets)}
+
+
+def _short(text: str, width: int = 38) -> str:
+    return textwrap.shorten(str(text), width=width, placeholder="…")
+
+
+def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event=None, ax=None, cmap="cividis_r"):
+    """Heatmap of claims (rows, grouped by theme) x outlets: the share of each outlet's sentences.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The coverage table (``event``, ``claim_id``, ``outlet``, ``weight``).
+    claims : pandas.DataFrame, optional
+        The claims table; adds labels and groups rows by theme.
+    omissions : pandas.DataFrame, optional
+        The omissions table; omitted cells are marked with a cross.
+    outlets : list, optional
+        Column order; default the order of first appearance.
+    event : str, optional
+        The event to draw when ``data`` holds several.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
+    if claims is not None:
+        cl = claims[claims["event"] == event] if event is not None else claims
+        theme_order = list(dict.fromkeys(cl.sort_values("theme_id", kind="stable")["theme_id"])) if "theme_id" in cl else []
+        if theme_order:
+            cl = cl.assign(_t=cl["theme_id"].map({t: i for i, t in enumerate(theme_order)}))
+            cl = cl.assign(_c=cl["claim_id"].str[1:].astype(int)).sort_values(["_t", "_c"], kind="stable")
+        rows = list(cl["claim_id"])
+        labels = [f"{c}  {_short(lab, 30)}" for c, lab in zip(cl["claim_id"], cl["label"])]
+        themes = list(cl["theme"]) if "theme" in cl else None
+    else:
+        rows = sorted(set(data["claim_id"]), key=lambda c: int(c[1:]))
+        labels, themes = rows, None
+    matrix = np.zeros((len(rows), len(outlets)))
+    index = {c: i for i, c in enumerate(rows)}
+    for c, o, w in zip(data["claim_id"], data["outlet"], data["weight"]):
+        if c in index and o in outlets:
+            matrix[index[c], outlets.index(o)] = w
+    masked = np.ma.masked_where(matrix == 0, matrix)
+    image = ax.imshow(masked, aspect="auto", cmap=cmap, vmin=0, vmax=max(float(matrix.max()), 1e-9), interpolation="nearest")
+    ax.set_facecolor("white")
+    ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
+    ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    ax.set_xticks(np.arange(-0.5, len(outlets)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
+    ax.grid(which="minor", color="#DDDDDD", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    if omissions is not None and len(omissions):
+        om = omissions[omissions["event"] == event] if event is not None else omissions
+        xs = [outlets.index(o) for c, o in zip(om["claim_id"], om["outlet"]) if c in index and o in outlets]
+        ys = [index[c] for c, o in zip(om["claim_id"], om["outlet"]) if c in index and o in outlets]
+        ax.scatter(xs, ys, marker="x", color="#D55E00", s=30, linewidths=1.5, label="omitted", zorder=3)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, -0.02), fontsize=7, frameon=False)
+    if themes:
+        bounds = [i for i in range(1, len(themes)) if themes[i] != themes[i - 1]]
+        for b in bounds:
+            ax.axhline(b - 0.5, color="black", linewidth=1.2)
+        starts = [0, *bounds]
+        ends = [*bounds, len(themes)]
+        for s, e in zip(starts, ends):
+            ax.text(
+                len(outlets) - 0.4, (s + e - 1) / 2, _short(themes[s], 40), va="center", ha="left", fontsize=7,
+                style="italic",
+            )  # fmt: skip
+    ax.set_title(f"Claim coverage{f' — {event}' if event else ''}")
+    ax.figure.colorbar(image, ax=ax, label="share of the outlet's sentences", fraction=0.04, pad=0.02, location="left")
+    return ax
+
+
+def plot_omissions(data=None, *, outlets=None, event=None, ax=None, color="#D55E00"):
+    """Bar chart of how many majority claims each outlet omits.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The omissions table.
+    outlets : list, optional
+        Every outlet to show (outlets that omit nothing get a zero bar).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    counts = data.groupby("outlet", sort=False).size()
+    outlets = list(outlets) if outlets is not None else list(counts.index)
+    values = [int(counts.get(o, 0)) for o in outlets]
+    bars = ax.barh(range(len(outlets)), values, color=color)
+    ax.bar_label(bars, padding=2, fontsize=8)
+    ax.set_yticks(range(len(outlets)), outlets)
+    ax.invert_yaxis()
+    ax.set_xlabel("claims omitted (carried by most other outlets)")
+    ax.set_title(f"Omissions per outlet{f' — {event}' if event else ''}")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(0, max(values + [1]) * 1.15)
+    return ax
+
+
+def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=True):
+    """Stacked bars: the share of each outlet's coverage given to each theme.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The emphasis table (``outlet``, ``theme_id``, ``theme``, ``weight``).
+    normalize : bool, default True
+        Scale each outlet's bar to 1.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
+    themes = data.drop_duplicates("theme_id").sort_values("theme_id", key=lambda s: s.str[1:].astype(int))
+    table = data.pivot_table(index="outlet", columns="theme_id", values="weight", aggfunc="sum", fill_value=0.0)
+    table = table.reindex(index=outlets, columns=list(themes["theme_id"]), fill_value=0.0)
+    if normalize:
+        table = table.div(table.sum(axis=1).replace(0, 1), axis=0)
+    left = np.zeros(len(outlets))
+    colors = OKABE_ITO[:-1]
+    for k, (tid, label) in enumerate(zip(themes["theme_id"], themes["theme"])):
+        values = table[tid].to_numpy()
+        ax.barh(range(len(outlets)), values, left=left, color=colors[k % len(colors)], label=f"{tid}: {_short(label, 34)}")
+        left += values
+    ax.set_yticks(range(len(outlets)), outlets)
+    ax.invert_yaxis()
+    ax.set_xlabel("share of coverage" if normalize else "weight")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7, frameon=False, ncol=2)
+    ax.set_title(f"Emphasis by theme{f' — {event}' if event else ''}")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_similarity(data=None, *, outlets=None, event=None, ax=None, cmap="cividis", annotate=True):
+    """Heatmap of pairwise outlet similarity over claims.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The outlets table (``outlet_a``, ``outlet_b``, ``similarity``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    if outlets is None:
+        outlets = list(dict.fromkeys([*data["outlet_a"], *data["outlet_b"]]))
+    n = len(outlets)
+    matrix = np.eye(n)
+    pos = {o: i for i, o in enumerate(outlets)}
+    for a, b, s in zip(data["outlet_a"], data["outlet_b"], data["similarity"]):
+        matrix[pos[a], pos[b]] = matrix[pos[b], pos[a]] = s
+    image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1)
+    ax.set_xticks(range(n), outlets, rotation=30, ha="right")
+    ax.set_yticks(range(n), outlets)
+    if annotate:
+        for i in range(n):
+            for j in range(n):
+                ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=8,
+                        color="black" if matrix[i, j] > 0.6 else "white")  # fmt: skip
+    ax.figure.colorbar(image, ax=ax, label="share of claims in common (Jaccard)", fraction=0.046)
+    ax.set_title(f"Outlet similarity{f' — {event}' if event else ''}")
+    return ax
+
+
+def plot_sentence_map(data=None, *, event=None, ax=None, s=28):
+    """Scatter of sentences in 2-D (from ``Comparison.sentence_map()``), coloured by outlet.
+
+    Marker shape shows the status of the sentence's main claim (circle shared,
+    square partial, triangle unique, cross none).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    from matplotlib.lines import Line2D
+
+    colors = outlet_colors(dict.fromkeys(data["outlet"]))
+    markers = {"shared": "o", "partial": "s", "unique": "^", "": "x"}
+    for (outlet, status), g in data.groupby(["outlet", "status"], sort=False):
+        ax.scatter(g["x"], g["y"], s=s, color=colors[outlet], marker=markers.get(status, "o"), alpha=0.85)
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=o) for o, c in colors.items()]
+    handles += [Line2D([], [], marker=m, linestyle="", color="#555555", label=st or "no claim")
+                for st, m in markers.items() if st in set(data["status"])]  # fmt: skip
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
+    ax.set_title(f"Sentences by meaning{f' — {event}' if event else ''}")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax

@@ -1,0 +1,124 @@
+"""Everything -> one self-contained HTML page.
+
+Article text is untrusted: the page is rendered by Jinja2 with autoescaping
+on, so every sentence, title and outlet name appears as plain text; a
+Content-Security-Policy allows no script but the page's own (by hash), no
+external resource, and images only from ``data:`` URLs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from importlib import resources
+
+__all__ = ["render_report"]
+
+
+def _template_text(name: str) -> str:
+    return resources.files("narrative").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def render_report(result, *, figures: dict | None = None, title: str | None = None) -> str:
+    """Render a :class:`~narrative.Comparison` as one HTML page.
+
+    Parameters
+    ----------
+    result : Comparison
+    figures : dict, optional
+        ``{event: [(name, caption, png_bytes), ...]}`` to embed.
+    title : str, optional
+        Page title; default the input's name or the single event's id.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    from markupsafe import Markup
+
+    env = _environment()
+    template = env.from_string(_template_text("report.html.j2"))
+    script = _template_text("report.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    sentences = result.sentences
+    summary = result.summary()
+    events = []
+    for k, event in enumerate(result.events):
+        s_ev = sentences[sentences["event"] == event]
+        claims = result.claims[result.claims["event"] == event]
+        # rows of each claim per outlet, for match links
+        by_claim: dict[str, dict[str, int]] = {}
+        for row, outlet, ids in zip(s_ev.index, s_ev["outlet"], s_ev["claim_id"]):
+            for cid in filter(None, ids.split(";")):
+                by_claim.setdefault(cid, {}).setdefault(outlet, int(row))
+        titles = {}
+        if result.articles is not None:
+            a_ev = result.articles[result.articles["event"] == event]
+            titles = dict(zip(a_ev["outlet"], a_ev["title"]))
+        articles = []
+        for outlet, g in s_ev.groupby("outlet", sort=False):
+            sents = []
+            for row, text, ids, status in zip(g.index, g["text"], g["claim_id"], g["status"]):
+                cids = [c for c in ids.split(";") if c]
+                matches = {}
+                for cid in cids:
+                    for other, r in by_claim.get(cid, {}).items():
+                        if other != outlet:
+                            matches.setdefault(other, r)
+                sents.append(
+                    {
+                        "row": int(row),
+                        "text": text,
+                        "claims": cids,
+                        "status": status or "none",
+                        "matches": [{"outlet": o, "row": r} for o, r in matches.items()],
+                    }
+                )
+            articles.append({"outlet": outlet, "title": titles.get(outlet, ""), "sentences": sents})
+        claim_rows = []
+        for c in claims.to_dict("records"):
+            first = by_claim.get(c["claim_id"], {}).get(c.get("representative_outlet"))
+            c["first_row"] = first
+            c["uncertain"] = bool(c.get("uncertain", False))
+            c.setdefault("theme", "")
+            claim_rows.append(c)
+        status_counts = claims["status"].value_counts()
+        events.append(
+            {
+                "index": k,
+                "name": event,
+                "n_outlets": len(articles),
+                "n_sentences": len(s_ev),
+                "n_claims": len(claims),
+                "status_counts": {s: int(status_counts.get(s, 0)) for s in ("shared", "partial", "unique")},
+                "n_omissions": int((result.omissions["event"] == event).sum()),
+                "summary": summary[summary["event"] == event].to_dict("records"),
+                "omissions": result.omissions[result.omissions["event"] == event].to_dict("records"),
+                "claims": claim_rows,
+                "articles": articles,
+                "figures": [
+                    {"caption": caption, "data": base64.b64encode(png).decode("ascii")}
+                    for _, caption, png in (figures or {}).get(event, [])
+                ],
+            }
+        )
+    prov = result.provenance
+    if title is None:
+        name = (prov.get("input") or {}).get("name")
+        title = name or (result.events[0] if len(result.events) == 1 else "the events")
+    return template.render(
+        title=title,
+        prov=prov,
+        notes=result.notes,
+        events=events,
+        css=Markup(_template_text("report.css")),
+        script=Markup(script),
+        script_hash=f"sha256-{digest}",
+    )
