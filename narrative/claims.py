@@ -10,7 +10,7 @@ returns tidy tables with deterministic claim ids.
 from __future__ import annotations
 
 import re
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd

@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         "or ../shared/datasets/basil/articles); gold files that hold the sentence texts need none",
     )
     e.add_argument("--out", "-o", default=None, metavar="DIR", help="folder for the score CSV files")
-    e.add_argument("--sweep", default=None, metavar="LO:HI:STEP", help="also score a threshold sweep, e.g. 0.4:0.8:0.05")
+    e.add_argument(
+        "--sweep", default=None, metavar="LO:HI:STEP", help="also score a threshold sweep, e.g. 0.4:0.8:0.05"
+    )
     _add_model_options(e)
     return parser
 

@@ -185,9 +185,7 @@ def _sort_by_claim(frame: pd.DataFrame, sentences: pd.DataFrame, extra=("outlet"
     if frame.empty:
         return frame.reset_index(drop=True)
     event_rank = {e: i for i, e in enumerate(dict.fromkeys(sentences["event"]))}
-    outlet_rank = {
-        (e, o): i for e, outlets in _outlets_per_event(sentences).items() for i, o in enumerate(outlets)
-    }
+    outlet_rank = {(e, o): i for e, outlets in _outlets_per_event(sentences).items() for i, o in enumerate(outlets)}
     key = frame.assign(
         _e=frame["event"].map(event_rank),
         _c=frame["claim_id"].str[1:].astype(int),
@@ -290,7 +288,11 @@ def assign_themes(claims: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.
         cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
         k = n_themes or int(min(6, max(1, round(math.sqrt(len(order) / 2)))))
         k = min(k, len(order))
-        raw = np.zeros(len(order), dtype=int) if k == 1 else AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(cent)
+        raw = (
+            np.zeros(len(order), dtype=int)
+            if k == 1
+            else AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(cent)
+        )
         # number themes by size, then by their first claim
         sizes = {t: int((raw == t).sum()) for t in set(raw)}
         first = {t: int(np.flatnonzero(raw == t)[0]) for t in set(raw)}

@@ -255,7 +255,9 @@ class EmbeddingCache:
             con.close()
 
 
-def embed(texts, *, encoder: SentenceEncoder, cache: EmbeddingCache | None = None, show_progress_bar=False) -> np.ndarray:
+def embed(
+    texts, *, encoder: SentenceEncoder, cache: EmbeddingCache | None = None, show_progress_bar=False
+) -> np.ndarray:
     """Embed texts, reading and filling the cache.
 
     Parameters

@@ -239,7 +239,9 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
 
 def _article_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
     )
 
 
@@ -374,7 +376,10 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input) -> Input:
     if missing.any():
         first = int(rownum[missing.to_numpy().nonzero()[0][0]])
         raise InputError(
-            f"{int(missing.sum())} row(s) have no outlet name.", path=path, row=first, fix="fill in the 'outlet' column."
+            f"{int(missing.sum())} row(s) have no outlet name.",
+            path=path,
+            row=first,
+            fix="fill in the 'outlet' column.",
         )
     event = column("event", "").str.strip()
     if "event" not in frame.columns:

@@ -113,7 +113,7 @@ class Comparison:
         from sklearn.decomposition import PCA
 
         parts = []
-        for event, g in self.sentences.groupby("event", sort=False):
+        for _, g in self.sentences.groupby("event", sort=False):
             X = self.embeddings[g.index.to_numpy()]
             if len(g) >= 2:
                 xy = PCA(n_components=2, svd_solver="full").fit_transform(X.astype(np.float64))
@@ -121,7 +121,9 @@ class Comparison:
                 xy *= np.where(xy[np.abs(xy).argmax(axis=0), range(2)] < 0, -1, 1)
             else:
                 xy = np.zeros((len(g), 2))
-            parts.append(g[["event", "outlet", "position", "text", "claim_id", "status"]].assign(x=xy[:, 0], y=xy[:, 1]))
+            parts.append(
+                g[["event", "outlet", "position", "text", "claim_id", "status"]].assign(x=xy[:, 0], y=xy[:, 1])
+            )
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def write(self, out, *, figures: bool = True, report: bool = True, force: bool = False) -> Path:
@@ -152,7 +154,9 @@ def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
     missing = [c for c in ("event", "outlet", "position", "text") if c not in sentences.columns]
     if missing:
         raise InputError(
-            f"the sentences table lacks column(s) {missing}.", path=source, fix="add them (see the README's input forms)."
+            f"the sentences table lacks column(s) {missing}.",
+            path=source,
+            fix="add them (see the README's input forms).",
         )
     if sentences.empty:
         raise InputError("there are no sentences to compare.", path=source, fix="give at least two outlets' articles.")
@@ -188,7 +192,7 @@ def _headline_claims(articles, sentences, embeddings, encoder, cache, threshold)
     with_title = articles[articles["title"].astype(str).str.strip() != ""]
     titles = embed(with_title["title"].tolist(), encoder=encoder, cache=cache)
     result = {}
-    for (art, tvec) in zip(with_title.itertuples(index=False), titles):
+    for art, tvec in zip(with_title.itertuples(index=False), titles):
         rows = sentences.index[(sentences["event"] == art.event) & (sentences["outlet"] == art.outlet)].to_numpy()
         sims = embeddings[rows] @ tvec
         ids = set()
@@ -342,4 +346,3 @@ def _json_default(obj):
 
 def dump_json(obj) -> str:
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
-

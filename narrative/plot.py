@@ -82,7 +82,9 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     if claims is not None:
         cl = claims[claims["event"] == event] if event is not None else claims
-        theme_order = list(dict.fromkeys(cl.sort_values("theme_id", kind="stable")["theme_id"])) if "theme_id" in cl else []
+        theme_order = (
+            list(dict.fromkeys(cl.sort_values("theme_id", kind="stable")["theme_id"])) if "theme_id" in cl else []
+        )
         if theme_order:
             cl = cl.assign(_t=cl["theme_id"].map({t: i for i, t in enumerate(theme_order)}))
             cl = cl.assign(_c=cl["claim_id"].str[1:].astype(int)).sort_values(["_t", "_c"], kind="stable")
@@ -98,7 +100,9 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
         if c in index and o in outlets:
             matrix[index[c], outlets.index(o)] = w
     masked = np.ma.masked_where(matrix == 0, matrix)
-    image = ax.imshow(masked, aspect="auto", cmap=cmap, vmin=0, vmax=max(float(matrix.max()), 1e-9), interpolation="nearest")
+    image = ax.imshow(
+        masked, aspect="auto", cmap=cmap, vmin=0, vmax=max(float(matrix.max()), 1e-9), interpolation="nearest"
+    )
     ax.set_facecolor("white")
     ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
     ax.set_yticks(range(len(rows)), labels, fontsize=7)
@@ -124,7 +128,9 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
                 style="italic",
             )  # fmt: skip
     ax.set_title(f"Claim coverage{f' — {event}' if event else ''}")
-    ax.figure.colorbar(image, ax=ax, label="share of the outlet's sentences", fraction=0.04, pad=0.02, location="left")
+    ax.figure.colorbar(
+        image, ax=ax, label="share of the outlet's sentences", fraction=0.03, pad=0.01, location="top", shrink=0.5
+    )
     return ax
 
 
@@ -184,7 +190,9 @@ def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=Tru
     colors = OKABE_ITO[:-1]
     for k, (tid, label) in enumerate(zip(themes["theme_id"], themes["theme"])):
         values = table[tid].to_numpy()
-        ax.barh(range(len(outlets)), values, left=left, color=colors[k % len(colors)], label=f"{tid}: {_short(label, 34)}")
+        ax.barh(
+            range(len(outlets)), values, left=left, color=colors[k % len(colors)], label=f"{tid}: {_short(label, 34)}"
+        )
         left += values
     ax.set_yticks(range(len(outlets)), outlets)
     ax.invert_yaxis()
