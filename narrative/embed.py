@@ -92,6 +92,9 @@ class SentenceEncoder:
             return self._model
         logging.getLogger("transformers").setLevel(logging.ERROR)
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # the per-tensor "Loading weights" bar is noise
 
         package = _PACKAGED.get(self.name.lower())
         if package is not None and self.revision is None:
