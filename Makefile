@@ -1,4 +1,4 @@
-# Set-up and everyday tasks. Needs Python 3.10+ (python3) and GNU make.
+# Set-up and everyday tasks. Needs Python 3.11+ (python3) and GNU make.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin

