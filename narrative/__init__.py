@@ -26,7 +26,9 @@ from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed  # noqa
 from .errors import InputError, NarrativeError  # noqa: E402
 from .io import read_input  # noqa: E402
 from .pipeline import Comparison, compare  # noqa: E402
+from .profiles import majority_placement, outlet_profiles  # noqa: E402
 from .segment import segment, split_sentences  # noqa: E402
+from .wording import log_odds_dirichlet, word_choice  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -48,9 +50,13 @@ __all__ = [
     "emphasis_table",
     "find_claims",
     "is_omission",
+    "log_odds_dirichlet",
+    "majority_placement",
     "omissions_table",
+    "outlet_profiles",
     "outlet_similarity",
     "read_input",
     "segment",
     "split_sentences",
+    "word_choice",
 ]

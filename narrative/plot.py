@@ -22,12 +22,19 @@ __all__ = [
     "plot_emphasis",
     "plot_similarity",
     "plot_sentence_map",
+    "plot_dendrogram",
+    "plot_word_choice",
+    "plot_profiles",
+    "plot_articles",
+    "PROFILE_COLORS",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette (black last).
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#000000"]
 #: Colours of the claim statuses.
 STATUS_COLORS = {"shared": "#0072B2", "partial": "#E69F00", "unique": "#CC79A7", "": "#BBBBBB"}
+#: Colours of the outlet-profile measures (:func:`narrative.profiles.outlet_profiles`).
+PROFILE_COLORS = {"carries": "#009E73", "leads": "#0072B2", "buries": "#E69F00", "omits": "#D55E00"}
 
 
 def _axes(ax):
@@ -263,4 +270,199 @@ def plot_sentence_map(data=None, *, event=None, ax=None, s=28):
     ax.set_ylabel("component 2")
     ax.set_title(f"Sentences by meaning{f' — {event}' if event else ''}")
     ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def _similarity_matrix(data, outlets):
+    n = len(outlets)
+    matrix = np.eye(n)
+    pos = {o: i for i, o in enumerate(outlets)}
+    for a, b, s in zip(data["outlet_a"], data["outlet_b"], data["similarity"]):
+        if a in pos and b in pos:
+            matrix[pos[a], pos[b]] = matrix[pos[b], pos[a]] = s
+    return matrix
+
+
+def plot_dendrogram(data=None, *, outlets=None, event=None, ax=None, method="average", color="#0072B2"):
+    """Dendrogram of outlets clustered by how many claims they share (distance 1 - Jaccard).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The outlets table (``outlet_a``, ``outlet_b``, ``similarity``).
+    outlets : list, optional
+        The outlets to cluster; default all in ``data``.
+    method : str, default "average"
+        Linkage method of :func:`scipy.cluster.hierarchy.linkage`.
+    color : str
+        Colour of the links.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Leaves are labelled with the outlet names (y tick labels).
+    """
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+    from scipy.cluster.hierarchy import dendrogram, linkage
+    from scipy.spatial.distance import squareform
+
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    if outlets is None:
+        outlets = list(dict.fromkeys([*data["outlet_a"], *data["outlet_b"]]))
+    if len(outlets) < 2:
+        raise ValueError("a dendrogram needs at least two outlets.")
+    distance = 1.0 - _similarity_matrix(data, outlets)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method=method)
+    dendrogram(
+        tree, labels=list(outlets), orientation="left", ax=ax, link_color_func=lambda _: color,
+        leaf_font_size=FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points(),
+    )  # fmt: skip
+    ax.set_xlabel("distance (1 − share of claims in common)")
+    ax.set_xlim(left=max(1.0, float(tree[:, 2].max()) * 1.05) if len(tree) else 1.0, right=0)
+    ax.set_title(f"Outlets clustered by claims{f' — {event}' if event else ''}")
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    return ax
+
+
+def plot_word_choice(data=None, *, outlets=None, event=None, n=5, ax=None, colors=None):
+    """Horizontal bars: each outlet's most distinctive words in claims others report too.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The word-choice table of :func:`narrative.wording.word_choice`
+        (``outlet``, ``word``, ``z``; one claim at most).
+    outlets : list, optional
+        Outlets to show, top to bottom; default their order in ``data``.
+    n : int, default 5
+        Words per outlet (those with the largest positive ``z``).
+    colors : dict, optional
+        Outlet -> colour; default :func:`outlet_colors`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar per (outlet, word); y tick labels are the words, bars coloured by outlet.
+    """
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    if "claim_id" in data.columns and data["claim_id"].nunique() > 1:
+        raise ValueError("data holds several claims; select one (data[data['claim_id'] == ...]).")
+    outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
+    colors = colors or outlet_colors(outlets)
+    ys, values, labels, bar_colors, blocks = [], [], [], [], []
+    y = 0
+    for outlet in outlets:
+        g = data[(data["outlet"] == outlet) & (data["z"] > 0)]
+        g = g.sort_values(["z", "word"], ascending=[False, True], kind="stable").head(n)
+        start = y
+        for word, z in zip(g["word"], g["z"]):
+            ys.append(y)
+            values.append(float(z))
+            labels.append(word)
+            bar_colors.append(colors[outlet])
+            y += 1
+        blocks.append((outlet, start, y))
+        y += 0.6
+    ax.barh(ys, values, color=bar_colors, height=0.8)
+    ax.set_yticks(ys, labels, fontsize=8)
+    ax.invert_yaxis()
+    for outlet, start, end in blocks:
+        if end > start:
+            ax.text(1.0, (start + end - 1) / 2, f" {outlet}", transform=ax.get_yaxis_transform(), va="center",
+                    ha="left", fontsize=8, color="black", fontweight="bold")  # fmt: skip
+    ax.axvline(1.96, color="#555555", linestyle=":", linewidth=0.8)
+    ax.set_xlabel("z-score of the weighted log-odds (outlet vs all others)")
+    ax.set_title(f"Word choice in shared claims{f' — {event}' if event else ''}")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_profiles(data=None, *, outlets=None, measures=None, ax=None, colors=None):
+    """Grouped bars: how often each outlet carries, leads with, buries or omits the majority claims.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The table of :func:`narrative.profiles.outlet_profiles` (``outlet``, ``measure``, ``rate``).
+    outlets : list, optional
+        Outlets top to bottom; default their order in ``data``.
+    measures : list, optional
+        Measures to show; default all in ``data``, in :data:`PROFILE_COLORS` order.
+    colors : dict, optional
+        Measure -> colour; default :data:`PROFILE_COLORS`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar per (outlet, measure), labelled with its rate; one legend entry per measure.
+    """
+    ax = _axes(ax)
+    if data is None:
+        raise ValueError("data= is required.")
+    outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
+    present = set(data["measure"])
+    measures = list(measures) if measures is not None else [m for m in PROFILE_COLORS if m in present]
+    measures += [] if measures else sorted(present)
+    colors = {**PROFILE_COLORS, **(colors or {})}
+    rate = data.set_index(["outlet", "measure"])["rate"]
+    height = 0.8 / max(len(measures), 1)
+    for k, measure in enumerate(measures):
+        ys = np.arange(len(outlets)) + (k - (len(measures) - 1) / 2) * height
+        values = [float(rate.get((o, measure), np.nan)) for o in outlets]
+        bars = ax.barh(ys, np.nan_to_num(values), height=height, color=colors.get(measure, "#999999"), label=measure)
+        ax.bar_label(bars, labels=[f"{v:.0%}" if v == v else "" for v in values], padding=2, fontsize=7)
+    ax.set_yticks(range(len(outlets)), outlets)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.12)
+    ax.set_xlabel("share of the majority claims")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(measures), fontsize=8, frameon=False)
+    ax.set_title("Outlet profiles across events")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_articles(data=None, *, outlets=None, event=None, ax=None, label=True):
+    """The articles side by side: one column per outlet, one cell per sentence, coloured by claim status.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The sentences table (``outlet``, ``position``, ``claim_id``, ``status``).
+    label : bool, default True
+        Write each sentence's main claim id in its cell.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One rectangle patch per sentence, in reading order top to bottom.
+    """
+    from matplotlib.patches import Patch, Rectangle
+
+    ax = _axes(ax)
+    data, event = _one_event(data, event)
+    outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
+    longest = 0
+    for x, outlet in enumerate(outlets):
+        g = data[data["outlet"] == outlet].sort_values("position", kind="stable")
+        longest = max(longest, len(g))
+        for y, (ids, status) in enumerate(zip(g["claim_id"], g["status"])):
+            status = status if isinstance(status, str) else ""
+            ax.add_patch(Rectangle((x - 0.42, y - 0.42), 0.84, 0.84, facecolor=STATUS_COLORS.get(status, "#BBBBBB"),
+                                   edgecolor="white", linewidth=0.5))  # fmt: skip
+            main = str(ids).split(";")[0] if isinstance(ids, str) else ""
+            if label and main:
+                ax.text(x, y, main, ha="center", va="center", fontsize=6,
+                        color="white" if status in ("shared", "unique") else "black")  # fmt: skip
+    ax.set_xlim(-0.6, len(outlets) - 0.4)
+    ax.set_ylim(longest - 0.5, -0.5)
+    ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
+    ax.set_ylabel("sentence (reading order)")
+    handles = [Patch(facecolor=c, label=s or "no claim") for s, c in STATUS_COLORS.items()]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    ax.set_title(f"The articles side by side{f' — {event}' if event else ''}")
+    ax.spines[["top", "right", "bottom", "left"]].set_visible(False)
     return ax
