@@ -1,10 +1,21 @@
 """Vectors -> claims: align sentences across outlets into claims.
 
-:class:`ClaimAligner` is a scikit-learn estimator: ``fit(X, groups=outlets)``
-clusters one event's sentence vectors into claims and sets ``labels_`` (the
-main claim of each sentence) and ``memberships_`` (every claim a sentence
-carries). :func:`find_claims` runs it per event over a sentences table and
-returns tidy tables with deterministic claim ids.
+:class:`ClaimAligner` is a scikit-learn estimator: ``fit(X, groups=outlets, texts=...)``
+aligns one event's sentences into claims and sets ``labels_`` (the main claim
+of each sentence), ``memberships_`` (every claim a sentence carries) and
+``scores_`` (match confidence). :func:`find_claims` runs it per event over a
+sentences table and returns tidy tables with deterministic claim ids;
+:func:`claim_confidence` says which claims would change status within a small
+threshold band.
+
+The default method (``"pairwise"``) scores every pair of sentences from two
+different outlets with a small logistic regression over embedding and lexical
+evidence (:mod:`narrative.pairs`), and builds claims from the matches greedily,
+strongest first: a sentence joins a claim only when it matches every member
+from the other outlets, and a sentence that matches sentences of two claims
+carries both. Nothing chains: a claim never links two sentences that were not
+matched. ``method="cluster"`` is the plain agglomerative clustering of
+sentence vectors, kept as the reference baseline.
 """
 
 from __future__ import annotations
@@ -19,10 +30,28 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
-__all__ = ["ClaimAligner", "align_claims", "find_claims", "states_claim", "DEFAULT_THRESHOLD"]
+from .pairs import PairScorer, pair_features
 
-#: Default cosine similarity above which two sentences are taken to state the same claim.
-DEFAULT_THRESHOLD = 0.6
+__all__ = [
+    "ClaimAligner",
+    "align_claims",
+    "find_claims",
+    "claim_confidence",
+    "headline_threshold",
+    "states_claim",
+    "DEFAULT_THRESHOLD",
+    "CONFIDENCE_BAND",
+]
+
+#: Default match probability at or above which two sentences state the same claim
+#: (picked by leave-one-event-out cross-validation on the claims-gold development set).
+DEFAULT_THRESHOLD = 0.25
+
+#: A claim is ``uncertain`` when its status changes with the threshold moved by this much either way.
+CONFIDENCE_BAND = 0.05
+
+#: Cosine similarity at which a headline states a claim of its article (used by the pipeline).
+HEADLINE_COSINE = 0.6
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -36,22 +65,27 @@ def states_claim(text: str) -> bool:
 
 
 class ClaimAligner(ClusterMixin, BaseEstimator):
-    """Group sentences of several outlets into claims.
-
-    Sentences are clustered on cosine similarity with agglomerative
-    clustering; a cluster is one claim. Two sentences land in the same claim
-    when the linkage similarity of their groups is at least ``threshold``.
+    """Align the sentences of several outlets into claims.
 
     Parameters
     ----------
-    threshold : float, default 0.6
-        Cosine similarity (0-1) at or above which sentences are merged.
+    threshold : float, default 0.25
+        With ``method="pairwise"``: match probability (0-1) at or above which two
+        sentences of different outlets state the same claim. With
+        ``method="cluster"``: cosine similarity at which clusters merge.
+    method : {"pairwise", "cluster"}, default "pairwise"
+        ``"pairwise"``: pair scorer and greedy, chain-free claim building
+        (needs ``texts`` in :meth:`fit` for its lexical evidence).
+        ``"cluster"``: agglomerative clustering of the vectors (baseline).
     linkage : {"average", "complete", "single"}, default "average"
-        How the similarity of two groups of sentences is measured.
+        Linkage of ``method="cluster"``.
     secondary_margin : float or None, default None
-        When set, a sentence also carries another claim if its similarity to
-        a sentence of that claim from another outlet is at least
-        ``threshold + secondary_margin``: a sentence may state several claims.
+        ``method="cluster"`` only: a sentence also carries another claim if its
+        similarity to a sentence of that claim from another outlet is at least
+        ``threshold + secondary_margin``.
+    scorer : PairScorer or dict, optional
+        The pair scorer of ``method="pairwise"``; default the shipped one
+        (:meth:`narrative.pairs.PairScorer.default`).
 
     Attributes
     ----------
@@ -61,35 +95,52 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
     memberships_ : list of tuple of int
         Every claim of each sentence, main claim first.
     scores_ : ndarray of shape (n_samples,)
-        Match confidence of each sentence's main claim: its highest cosine
-        similarity to a sentence of another outlet in the same claim (0 when alone).
+        Match confidence of each sentence's main claim: its best match score
+        (probability, or cosine for ``"cluster"``) with a sentence of another
+        outlet in that claim; 0 when it is alone.
+    pair_scores_ : ndarray of shape (n_samples, n_samples)
+        Match score of every pair of sentences of different outlets (0 elsewhere).
     n_clusters_ : int
         Number of claims found.
     n_features_in_ : int
         Vector dimension seen in ``fit``.
 
+    See Also
+    --------
+    align_claims : function twin.
+    find_claims : run per event over a sentences table.
+
     Examples
     --------
     >>> import numpy as np
     >>> X = np.array([[1, 0], [0.99, 0.14], [0, 1]], dtype=float)
-    >>> ClaimAligner(threshold=0.9).fit(X, groups=["a", "b", "b"]).labels_
+    >>> texts = ["Troops left Konstantinovka.", "Troops withdrew from Konstantinovka.", "It rained."]
+    >>> ClaimAligner().fit(X, groups=["a", "b", "b"], texts=texts).labels_
+    array([0, 0, 1])
+    >>> ClaimAligner(threshold=0.9, method="cluster").fit(X, groups=["a", "b", "b"]).labels_
     array([0, 0, 1])
     """
 
     _parameter_constraints = {
         "threshold": [Interval(Real, -1, 1, closed="both")],
+        "method": [StrOptions({"pairwise", "cluster"})],
         "linkage": [StrOptions({"average", "complete", "single"})],
         "secondary_margin": [Interval(Real, 0, None, closed="left"), None],
+        "scorer": [PairScorer, dict, None],
     }
 
-    def __init__(self, threshold=DEFAULT_THRESHOLD, *, linkage="average", secondary_margin=None):
+    def __init__(
+        self, threshold=DEFAULT_THRESHOLD, *, method="pairwise", linkage="average", secondary_margin=None, scorer=None
+    ):
         self.threshold = threshold
+        self.method = method
         self.linkage = linkage
         self.secondary_margin = secondary_margin
+        self.scorer = scorer
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, *, groups=None, mask=None):
-        """Cluster the sentence vectors ``X`` into claims.
+    def fit(self, X, y=None, *, groups=None, mask=None, texts=None, positions=None):
+        """Align the sentences with vectors ``X`` into claims.
 
         Parameters
         ----------
@@ -97,9 +148,15 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
             Sentence vectors (normalised inside).
         y : ignored
         groups : array-like of shape (n_samples,), optional
-            Outlet of each sentence; used for cross-outlet scores and secondary claims.
+            Outlet of each sentence. Only sentences of different outlets are matched
+            by ``"pairwise"``; default one outlet (nothing matches).
         mask : array-like of bool of shape (n_samples,), optional
             Sentences that can state a claim; the others get label -1.
+        texts : sequence of str, optional
+            The sentences; lexical evidence for ``"pairwise"`` (without them,
+            only the vectors count and matches are fewer).
+        positions : array-like of shape (n_samples,), optional
+            Position of each sentence in its article; default the row order within each outlet.
 
         Returns
         -------
@@ -110,10 +167,60 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         self.n_features_in_ = X.shape[1]
         groups = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
         mask = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-        if len(groups) != n or len(mask) != n:
-            raise ValueError(f"groups and mask must have {n} entries, like X.")
+        texts = [""] * n if texts is None else [str(t) for t in texts]
+        if len(groups) != n or len(mask) != n or len(texts) != n:
+            raise ValueError(f"groups, mask and texts must have {n} entries, like X.")
+        if positions is not None and len(positions) != n:
+            raise ValueError(f"positions must have {n} entries, like X.")
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         V = X / np.where(norms == 0, 1, norms)
+        valid = (groups[:, None] != groups[None, :]) & mask[:, None] & mask[None, :]
+        if self.method == "cluster":
+            self._fit_cluster(V, groups, mask, valid)
+        else:
+            self._fit_pairwise(V, groups, mask, valid, texts, positions)
+        self.n_clusters_ = int(self.labels_.max() + 1) if n else 0
+        return self
+
+    # -- pairwise -----------------------------------------------------------------
+    def _fit_pairwise(self, V, groups, mask, valid, texts, positions):
+        n = len(V)
+        scorer = self.scorer
+        if scorer is None:
+            scorer = PairScorer.default()
+        elif isinstance(scorer, dict):
+            scorer = PairScorer.from_dict(scorer)
+        P = np.zeros((n, n))
+        idx = np.flatnonzero(mask)
+        if len(idx) > 1:
+            sub_pos = None if positions is None else np.asarray(positions)[idx]
+            feats = pair_features(V[idx], [texts[i] for i in idx], groups[idx], sub_pos)
+            P[np.ix_(idx, idx)] = scorer.score(feats)
+        P = np.where(valid, P, 0.0)
+        P = (P + P.T) / 2
+        self.pair_scores_ = P
+        members, best = _greedy_claims(P, groups, mask, self.threshold)
+        # main claim: the one holding the sentence's strongest match; ties -> the older claim
+        main = [max(ms, key=lambda c: (best[i].get(c, 0.0), -c)) if ms else -1 for i, ms in enumerate(members)]
+        raw = np.array(main, dtype=int)
+        labels = np.full(n, -1, dtype=int)
+        mapping: dict[int, int] = {}
+        for i in range(n):
+            if raw[i] >= 0:
+                labels[i] = mapping.setdefault(int(raw[i]), len(mapping))
+        for i in range(n):  # claims only ever held as secondary get numbers after
+            for c in members[i]:
+                mapping.setdefault(int(c), len(mapping))
+        self.labels_ = labels
+        self.memberships_ = [
+            (mapping[raw[i]], *sorted(mapping[c] for c in members[i] if c != raw[i])) if raw[i] >= 0 else ()
+            for i in range(n)
+        ]
+        self.scores_ = np.array([best[i].get(int(raw[i]), 0.0) if raw[i] >= 0 else 0.0 for i in range(n)])
+
+    # -- cluster (baseline) ---------------------------------------------------------
+    def _fit_cluster(self, V, groups, mask, valid):
+        n = len(V)
         idx = np.flatnonzero(mask)
         labels = np.full(n, -1, dtype=int)
         if len(idx) == 1:
@@ -131,35 +238,82 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
             raw = model.fit_predict(np.maximum(dist, 0.0))
             labels[idx] = _renumber(raw)
         self.labels_ = labels
-        self.n_clusters_ = int(labels.max() + 1) if n else 0
-        self.scores_, self.memberships_ = self._memberships(V, labels, groups, mask)
-        return self
-
-    def _memberships(self, V, labels, groups, mask):
-        n = len(labels)
-        scores = np.zeros(n)
-        members = [(int(lab),) if lab >= 0 else () for lab in labels]
-        if n == 0 or not mask.any():
-            return scores, members
         sim = V @ V.T
-        other = groups[:, None] != groups[None, :]
-        valid = other & mask[None, :] & mask[:, None]
+        self.pair_scores_ = np.where(valid, np.clip(sim, 0, 1), 0.0)
+        members = [(int(lab),) if lab >= 0 else () for lab in labels]
         same_claim = labels[:, None] == labels[None, :]
         cross = np.where(valid & same_claim, sim, -np.inf)
-        best = cross.max(axis=1)
-        scores = np.where(np.isfinite(best), np.clip(best, 0, 1), 0.0)
+        best = cross.max(axis=1) if n else np.zeros(0)
+        self.scores_ = np.where(np.isfinite(best), np.clip(best, 0, 1), 0.0)
         if self.secondary_margin is not None:
             cut = self.threshold + self.secondary_margin
             for i in np.flatnonzero(mask):
-                extra = []
                 cand = np.flatnonzero(valid[i] & ~same_claim[i] & (sim[i] >= cut))
-                for lab in sorted({int(labels[j]) for j in cand}):
-                    extra.append(lab)
-                members[i] = members[i] + tuple(extra)
-        return scores, members
+                members[i] = members[i] + tuple(sorted({int(labels[j]) for j in cand}))
+        self.memberships_ = members
 
-    def fit_predict(self, X, y=None, *, groups=None, mask=None):
-        return self.fit(X, groups=groups, mask=mask).labels_
+    def fit_predict(self, X, y=None, *, groups=None, mask=None, texts=None, positions=None):
+        return self.fit(X, groups=groups, mask=mask, texts=texts, positions=positions).labels_
+
+
+def _greedy_claims(P, groups, mask, threshold):
+    """Claims from pair scores, strongest match first, without chaining.
+
+    A matched pair joins an existing claim of one sentence when the other
+    sentence matches every member of another outlet and its outlet is not in
+    the claim yet; otherwise the pair opens a new claim (so a sentence can hold
+    several). Unmatched sentences get a claim of their own.
+
+    Returns ``(members, best)``: the claims of each sentence (in order of
+    creation) and, per sentence, its best match score within each claim.
+    """
+    n = len(P)
+    iu, ju = np.triu_indices(n, 1)
+    score = P[iu, ju]
+    keep = score >= threshold
+    iu, ju, score = iu[keep], ju[keep], score[keep]
+    order = np.lexsort((ju, iu, -score))  # strongest first; ties by position: deterministic
+    claims: list[list[int]] = []
+    members: list[list[int]] = [[] for _ in range(n)]
+    best: list[dict] = [{} for _ in range(n)]
+
+    def note(i, c, s):
+        best[i][c] = max(best[i].get(c, 0.0), float(s))
+
+    for o in order:
+        i, j, s = int(iu[o]), int(ju[o]), float(score[o])
+        shared = set(members[i]) & set(members[j])
+        if shared:
+            for c in shared:
+                note(i, c, s)
+                note(j, c, s)
+            continue
+        joined = False
+        for a, b in ((i, j), (j, i)):
+            for c in members[a]:
+                ms = claims[c]
+                if any(groups[m] == groups[b] for m in ms):
+                    continue
+                if all(P[b, m] >= threshold for m in ms):
+                    ms.append(b)
+                    members[b].append(c)
+                    note(b, c, s)
+                    note(a, c, s)
+                    joined = True
+                    break
+            if joined:
+                break
+        if not joined:
+            claims.append([i, j])
+            members[i].append(len(claims) - 1)
+            members[j].append(len(claims) - 1)
+            note(i, len(claims) - 1, s)
+            note(j, len(claims) - 1, s)
+    for i in range(n):
+        if mask[i] and not members[i]:
+            claims.append([i])
+            members[i].append(len(claims) - 1)
+    return members, best
 
 
 def _renumber(raw: np.ndarray) -> np.ndarray:
@@ -171,14 +325,35 @@ def _renumber(raw: np.ndarray) -> np.ndarray:
     return out
 
 
-def align_claims(X, *, groups=None, mask=None, threshold=DEFAULT_THRESHOLD, linkage="average", secondary_margin=None):
+def align_claims(
+    X,
+    *,
+    groups=None,
+    mask=None,
+    texts=None,
+    positions=None,
+    threshold=DEFAULT_THRESHOLD,
+    method="pairwise",
+    linkage="average",
+    secondary_margin=None,
+    scorer=None,
+):
     """Function twin of :class:`ClaimAligner`: return ``(labels, memberships, scores)``."""
-    est = ClaimAligner(threshold=threshold, linkage=linkage, secondary_margin=secondary_margin)
-    est.fit(X, groups=groups, mask=mask)
+    est = ClaimAligner(
+        threshold=threshold, method=method, linkage=linkage, secondary_margin=secondary_margin, scorer=scorer
+    )
+    est.fit(X, groups=groups, mask=mask, texts=texts, positions=positions)
     return est.labels_, est.memberships_, est.scores_
 
 
-def find_claims(sentences: pd.DataFrame, embeddings: np.ndarray, *, aligner: ClaimAligner | None = None):
+def headline_threshold(aligner: ClaimAligner) -> float:
+    """Cosine similarity at which a headline states one of its article's claims."""
+    return aligner.threshold if aligner.method == "cluster" else HEADLINE_COSINE
+
+
+def find_claims(
+    sentences: pd.DataFrame, embeddings: np.ndarray, *, aligner: ClaimAligner | None = None, band=CONFIDENCE_BAND
+):
     """Align the sentences of each event into claims.
 
     Parameters
@@ -188,12 +363,16 @@ def find_claims(sentences: pd.DataFrame, embeddings: np.ndarray, *, aligner: Cla
     embeddings : ndarray of shape (n_sentences, dim)
     aligner : ClaimAligner, optional
         The estimator to use (cloned per event); default ``ClaimAligner()``.
+    band : float, default 0.05
+        Threshold band for the ``uncertain`` flag (see :func:`claim_confidence`).
 
     Returns
     -------
     membership : pandas.DataFrame
         One row per (sentence, claim): ``row`` (index into ``sentences``),
-        ``event``, ``claim_id``, ``rank`` (0 for the main claim), ``score``.
+        ``event``, ``claim_id``, ``rank`` (0 for the main claim), ``score``
+        (match confidence of the main claim, NaN for other ranks), and the
+        claim's ``confidence`` and ``uncertain`` (see :func:`claim_confidence`).
     claim_ids : list of str
         For each sentence, its claim ids joined by ``;`` (empty when it states no claim).
     """
@@ -206,17 +385,89 @@ def find_claims(sentences: pd.DataFrame, embeddings: np.ndarray, *, aligner: Cla
     rows = []
     claim_ids = [""] * len(sentences)
     for event, frame in sentences.groupby("event", sort=False):
+        frame = frame.sort_values(["outlet", "position"], kind="stable")
         index = frame.index.to_numpy()
         mask = frame["text"].map(states_claim).to_numpy()
-        est = clone(aligner).fit(embeddings[index], groups=frame["outlet"].to_numpy(), mask=mask)
+        groups = frame["outlet"].to_numpy()
+        est = clone(aligner).fit(
+            embeddings[index],
+            groups=groups,
+            mask=mask,
+            texts=frame["text"].tolist(),
+            positions=frame["position"].to_numpy(),
+        )
         ids = _claim_names(est.memberships_, frame)
+        conf = _confidence(est, groups, band)
         for local, row in enumerate(index):
             names = [ids[lab] for lab in est.memberships_[local]]
             claim_ids[row] = ";".join(names)
-            for rank, name in enumerate(names):
-                rows.append((int(row), event, name, rank, float(est.scores_[local]) if rank == 0 else np.nan))
-    membership = pd.DataFrame(rows, columns=["row", "event", "claim_id", "rank", "score"])
-    return membership, claim_ids
+            for rank, (lab, name) in enumerate(zip(est.memberships_[local], names)):
+                score = float(est.scores_[local]) if rank == 0 else np.nan
+                rows.append((int(row), event, name, rank, score, conf[lab][0], conf[lab][1]))
+    columns = ["row", "event", "claim_id", "rank", "score", "confidence", "uncertain"]
+    membership = pd.DataFrame(rows, columns=columns).sort_values(["row", "rank"], kind="stable")
+    return membership.reset_index(drop=True), claim_ids
+
+
+def _status(n_carrying: int, n_outlets: int) -> str:
+    from .compare import claim_status
+
+    return claim_status(n_carrying, n_outlets)
+
+
+def _confidence(est: ClaimAligner, groups: np.ndarray, band: float) -> dict[int, tuple[float, bool]]:
+    """Per claim label: (confidence, uncertain) from the fitted pair scores."""
+    P = est.pair_scores_
+    t = est.threshold
+    n_outlets = len(set(groups.tolist()))
+    holders: dict[int, list[int]] = {}
+    for i, labs in enumerate(est.memberships_):
+        for lab in labs:
+            holders.setdefault(lab, []).append(i)
+    out = {}
+    for lab, ms in holders.items():
+        ms = np.array(ms)
+        carrying = list(dict.fromkeys(groups[ms].tolist()))
+        status = _status(len(carrying), n_outlets)
+        # how strongly each carrying outlet is attached to the rest of the claim
+        attach = []
+        for o in carrying:
+            mine, rest = ms[groups[ms] == o], ms[groups[ms] != o]
+            attach.append(float(P[np.ix_(mine, rest)].max()) if len(rest) else 0.0)
+        # how close each other outlet comes to joining
+        others = [o for o in dict.fromkeys(groups.tolist()) if o not in carrying]
+        near = []
+        for o in others:
+            cand = np.flatnonzero(groups == o)
+            near.append(float(P[np.ix_(ms, cand)].max()) if len(cand) else 0.0)
+        if len(carrying) >= 2:
+            confidence = min(attach)
+        else:
+            confidence = 1.0 - max(near, default=0.0)
+        n_hi = sum(a >= t + band for a in attach) if len(carrying) >= 2 else 1
+        n_lo = len(carrying) + sum(v >= t - band for v in near)
+        uncertain = _status(max(n_hi, 1), n_outlets) != status or _status(n_lo, n_outlets) != status
+        out[lab] = (round(float(np.clip(confidence, 0.0, 1.0)), 6), bool(uncertain))
+    return out
+
+
+def claim_confidence(membership: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim: ``event``, ``claim_id``, ``confidence``, ``uncertain``.
+
+    ``confidence`` is, for a claim several outlets carry, the match score by
+    which its most weakly attached outlet holds it; for a claim one outlet
+    alone carries, one minus the best score of any other outlet's sentence to
+    it. ``uncertain`` is true when moving the threshold by the band
+    (:data:`CONFIDENCE_BAND`) either way would change the claim's status
+    (shared, partial, unique).
+
+    Parameters
+    ----------
+    membership : pandas.DataFrame
+        The first table :func:`find_claims` returns.
+    """
+    cols = ["event", "claim_id", "confidence", "uncertain"]
+    return membership[cols].drop_duplicates(["event", "claim_id"]).reset_index(drop=True)
 
 
 def _claim_names(memberships, frame: pd.DataFrame) -> dict[int, str]:

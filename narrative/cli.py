@@ -42,7 +42,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         "--threshold",
         type=_threshold,
         default=None,
-        help=f"cosine similarity at which sentences state the same claim (default: {DEFAULT_THRESHOLD})",
+        help=f"match probability (0-1) at which two sentences state the same claim (default: {DEFAULT_THRESHOLD})",
     )
     p.add_argument("--cache-dir", default=None, help="embedding cache folder (default: the user cache folder)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .claims import DEFAULT_THRESHOLD, ClaimAligner, find_claims, states_claim
+from .claims import DEFAULT_THRESHOLD, ClaimAligner, claim_confidence, find_claims, headline_threshold, states_claim
 from .compare import (
     assign_themes,
     claims_table,
@@ -235,8 +235,8 @@ def compare(
         file, or a sentences DataFrame (``event``, ``outlet``, ``position``, ``text``).
     model : str or SentenceEncoder, default "all-MiniLM-L6-v2"
         Sentence-transformers model name or folder, or a ready encoder.
-    threshold : float, default 0.6
-        Cosine similarity at which two sentences state the same claim.
+    threshold : float, default :data:`narrative.claims.DEFAULT_THRESHOLD`
+        Match probability at which two sentences state the same claim.
     aligner : ClaimAligner, optional
         A configured estimator; overrides ``threshold``.
     cache_dir : path, optional
@@ -274,12 +274,13 @@ def compare(
     elif len(embeddings) != len(sentences):
         raise InputError(f"{len(embeddings)} embeddings given for {len(sentences)} sentences.")
     aligner = aligner if aligner is not None else ClaimAligner(threshold=threshold)
-    _, claim_ids = find_claims(sentences, embeddings, aligner=aligner)
+    membership, claim_ids = find_claims(sentences, embeddings, aligner=aligner)
     sentences["claim_id"] = claim_ids
     claims = claims_table(sentences, embeddings)
+    claims = claims.merge(claim_confidence(membership), on=["event", "claim_id"], how="left")
     claim_theme, themes = assign_themes(claims, sentences, embeddings)
     claims = claims.merge(claim_theme, on=["event", "claim_id"], how="left")
-    titles = _headline_claims(inp.articles, sentences, embeddings, encoder, cache, aligner.threshold)
+    titles = _headline_claims(inp.articles, sentences, embeddings, encoder, cache, headline_threshold(aligner))
     coverage = coverage_table(sentences, titles=titles)
     omissions = omissions_table(sentences, claims)
     outlets = outlet_similarity(coverage, sentences)

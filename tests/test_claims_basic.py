@@ -16,7 +16,7 @@ def test_states_claim():
 
 def test_masked_sentences_get_no_claim():
     X = np.array([[1, 0], [1, 0], [0, 1]], dtype=float)
-    est = ClaimAligner(threshold=0.9).fit(X, groups=["a", "b", "b"], mask=[True, True, False])
+    est = ClaimAligner(threshold=0.9, method="cluster").fit(X, groups=["a", "b", "b"], mask=[True, True, False])
     assert est.labels_.tolist() == [0, 0, -1]
     assert est.memberships_[2] == ()
 
@@ -41,10 +41,10 @@ def test_find_claims_ids_are_deterministic_and_cover_every_sentence():
         }
     )
     X = np.array([[1, 0], [0, 1], [1, 0.05], [0.7, 0.7]], dtype=np.float32)
-    membership, ids = find_claims(sentences, X, aligner=ClaimAligner(threshold=0.9))
+    membership, ids = find_claims(sentences, X, aligner=ClaimAligner(threshold=0.9, method="cluster"))
     assert ids[0] == ids[2] == "C1"  # shared claim numbered first
     assert ids[1] == "C2"
     assert ids[3] == ""  # one word: states no claim
-    again = find_claims(sentences, X, aligner=ClaimAligner(threshold=0.9))
+    again = find_claims(sentences, X, aligner=ClaimAligner(threshold=0.9, method="cluster"))
     assert again[1] == ids
     pd.testing.assert_frame_equal(again[0], membership)

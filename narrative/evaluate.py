@@ -1,0 +1,438 @@
+"""Score claim alignment against human annotations (the claims-gold format).
+
+A gold file labels every sentence of one event with the claims it states::
+
+    {"triplet" or "event": "<id>", "claims": {"C1": "...", ...},
+     "sentences": [{"outlet": "fox", "index": 0, "text": "...", "claims": ["C1", "C4"]}, ...]}
+
+Two metrics, micro-averaged over events:
+
+- **pair** precision / recall / F1 over all pairs of sentences of different
+  outlets: a pair is positive when the two sentences share at least one claim;
+- **unique** precision / recall / F1: a sentence is unique when no sentence of
+  another outlet shares a claim with it (what only this outlet said).
+
+Where the sentences come from (first rule that applies):
+
+1. a folder named after the event (or after the gold file's name up to its
+   first dot) next to the gold file: the articles in it are read and split
+   by the real pipeline;
+2. a BASIL triplet (``"triplet"`` key): the BASIL articles (``articles=`` or
+   the research datasets folder);
+3. otherwise the sentence texts of the gold file itself.
+
+Every function takes and returns tidy DataFrames, so notebooks can score any
+alignment: :func:`read_gold`, :func:`gold_sentences`, :func:`score_alignment`,
+:func:`evaluate`, :func:`pair_table`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .claims import DEFAULT_THRESHOLD, ClaimAligner, find_claims
+from .errors import InputError
+from .pairs import PAIR_FEATURES, pair_features
+
+__all__ = [
+    "read_gold",
+    "gold_sentences",
+    "score_alignment",
+    "sweep_thresholds",
+    "evaluate",
+    "evaluate_command",
+    "pair_table",
+    "SCORE_COLUMNS",
+]
+
+#: Columns of the tables :func:`score_alignment` returns.
+SCORE_COLUMNS = (
+    "event", "sentences", "pair_tp", "pair_fp", "pair_fn", "pair_precision", "pair_recall", "pair_f1",
+    "unique_tp", "unique_fp", "unique_fn", "unique_precision", "unique_recall", "unique_f1",
+)  # fmt: skip
+
+
+def _gold_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.json") if p.is_file())
+        if not files:
+            raise InputError(
+                "no gold .json files in this folder.", path=path, fix="give a gold file or a folder of them."
+            )
+        return files
+    if not path.exists():
+        raise InputError("the gold file or folder does not exist.", path=path)
+    return [path]
+
+
+def read_gold(path) -> pd.DataFrame:
+    """Read gold claim annotations (one file, or a folder of ``.json`` files).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per annotated sentence: ``event``, ``outlet``, ``position``
+        (the sentence ``index``), ``text`` (may be empty), ``gold`` (its claim ids
+        joined by ``;``), ``kind`` (``"basil"`` for a BASIL triplet, else ``"event"``),
+        ``file``.
+    """
+    rows = []
+    for file in _gold_files(Path(path)):
+        try:
+            doc = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read this gold file ({exc}).", path=file) from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("sentences"), list):
+            raise InputError(
+                "this is not a claims-gold file: it lacks the 'sentences' list.",
+                path=file,
+                fix="use the format of the claims-gold guidelines (see `narrative evaluate --help`).",
+            )
+        kind = "basil" if "triplet" in doc else "event"
+        event = doc.get("triplet") or doc.get("event") or file.name.split(".")[0]
+        for k, s in enumerate(doc["sentences"]):
+            try:
+                claims = s["claims"]
+                outlet = str(s["outlet"])
+                index = int(s["index"])
+            except (KeyError, TypeError, ValueError):
+                raise InputError(
+                    "a sentence entry lacks 'outlet', 'index' or 'claims'.", path=file, row=k + 1
+                ) from None
+            if not isinstance(claims, list):
+                raise InputError("'claims' must be a list of claim ids.", path=file, row=k + 1)
+            rows.append(
+                (str(event), outlet, index, str(s.get("text") or ""), ";".join(map(str, claims)), kind, str(file))
+            )
+    gold = pd.DataFrame(rows, columns=["event", "outlet", "position", "text", "gold", "kind", "file"])
+    dup = gold.duplicated(["event", "outlet", "position"])
+    if dup.any():
+        r = gold[dup].iloc[0]
+        raise InputError(f"sentence {r.outlet} {r.position} of event {r.event!r} is annotated twice.", path=r.file)
+    return gold
+
+
+def _event_folder(file: Path, event: str) -> Path | None:
+    for name in (event, file.name.split(".")[0]):
+        folder = file.parent / name
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def gold_sentences(gold: pd.DataFrame, *, articles=None) -> tuple[pd.DataFrame, list[str]]:
+    """The sentences the pipeline runs on for each gold event, and notes on where they came from.
+
+    Returns
+    -------
+    sentences : pandas.DataFrame
+        ``event``, ``outlet``, ``position``, ``text`` (and ``source``).
+    notes : list of str
+    """
+    from .datasets import find_dataset, read_basil
+    from .io import read_input
+    from .pipeline import prepare_sentences
+
+    parts, notes = [], []
+    basil_events = sorted(set(gold.loc[gold["kind"] == "basil", "event"]))
+    basil = None
+    if basil_events:
+        where = articles if articles is not None else find_dataset("basil")
+        if where is not None:
+            basil = read_basil(where, events=basil_events)
+        else:
+            notes.append("BASIL articles not found; the sentence texts of the gold files are used.")
+    for event, g in gold.groupby("event", sort=False):
+        file = Path(g["file"].iloc[0])
+        folder = _event_folder(file, event)
+        if folder is not None:
+            s = prepare_sentences(read_input(folder))
+            s = s.assign(event=event)
+            notes.append(f"{event}: articles read from {folder}.")
+        elif basil is not None and event in basil_events:
+            s = basil[basil["event"] == event]
+            if s.empty:
+                raise InputError(f"event {event!r} is not in the BASIL articles.", path=file)
+        else:
+            if (g["text"] == "").any():
+                raise InputError(
+                    f"event {event!r}: the gold file holds no sentence texts and no articles were found.",
+                    path=file,
+                    fix="put the articles in a folder named after the event next to the gold file, or give --articles.",
+                )
+            s = g.assign(source=g["file"])
+        parts.append(s[["event", "outlet", "position", "text", "source"]])
+    sentences = pd.concat(parts, ignore_index=True)
+    _check_match(gold, sentences)
+    return sentences, notes
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _check_match(gold: pd.DataFrame, sentences: pd.DataFrame) -> None:
+    merged = gold.merge(sentences, on=["event", "outlet", "position"], how="left", suffixes=("", "_run"))
+    missing = merged["text_run"].isna()
+    if missing.any():
+        r = merged[missing].iloc[0]
+        raise InputError(
+            f"gold sentence {r.outlet} {r.position} of event {r.event!r} has no sentence in the articles "
+            f"({int(missing.sum())} such).",
+            path=r.file,
+            fix="check that the gold file and the articles are the same version.",
+        )
+    bad = merged[(merged["text"] != "") & (merged["text"].map(_norm) != merged["text_run"].map(_norm))]
+    if len(bad):
+        r = bad.iloc[0]
+        raise InputError(
+            f"gold sentence {r.outlet} {r.position} of event {r.event!r} reads {r.text[:60]!r} but the "
+            f"articles give {str(r.text_run)[:60]!r} ({len(bad)} such).",
+            path=r.file,
+            fix="the articles split into sentences differently; give the sentence texts in the gold file.",
+        )
+
+
+def _split(ids) -> set:
+    return {c for c in str(ids).split(";") if c and c != "nan"}
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabelled: bool = False) -> pd.DataFrame:
+    """Pair and unique precision / recall / F1 per event, and ``event == "overall"`` (micro-averaged).
+
+    Parameters
+    ----------
+    gold : pandas.DataFrame
+        ``event``, ``outlet``, ``position``, ``gold`` (``;``-joined claim ids).
+    predicted : pandas.DataFrame
+        ``event``, ``outlet``, ``position``, ``claim_id`` (``;``-joined), e.g. ``Comparison.sentences``.
+    drop_unlabelled : bool, default False
+        Leave out sentences the annotators gave no claim.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SCORE_COLUMNS`.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"event": "e", "outlet": list("aab"), "position": [0, 1, 0], "gold": ["C1", "C2", "C1"]})
+    >>> p = g.assign(claim_id=["C1", "C1", "C1"])
+    >>> s = score_alignment(g, p).set_index("event")
+    >>> float(s.at["overall", "pair_precision"]), float(s.at["overall", "unique_recall"])
+    (0.5, 0.0)
+    """
+    merged = gold.merge(
+        predicted[["event", "outlet", "position", "claim_id"]], on=["event", "outlet", "position"], how="left"
+    )
+    if drop_unlabelled:
+        merged = merged[merged["gold"].map(_split).map(bool)]
+    rows = []
+    for event, g in merged.groupby("event", sort=False):
+        outlets = g["outlet"].to_numpy()
+        gs = [_split(x) for x in g["gold"]]
+        ps = [_split(x) for x in g["claim_id"].fillna("")]
+        n = len(g)
+        other = outlets[:, None] != outlets[None, :]
+        G = np.array([[bool(gs[i] & gs[j]) for j in range(n)] for i in range(n)], dtype=bool).reshape(n, n) & other
+        P = np.array([[bool(ps[i] & ps[j]) for j in range(n)] for i in range(n)], dtype=bool).reshape(n, n) & other
+        iu = np.triu_indices(n, 1)
+        tp, fp, fn = int((G & P)[iu].sum()), int((~G & P)[iu].sum()), int((G & ~P)[iu].sum())
+        gu, pu = ~G.any(axis=1), ~P.any(axis=1)
+        rows.append((event, n, tp, fp, fn, int((gu & pu).sum()), int((~gu & pu).sum()), int((gu & ~pu).sum())))
+    counts = pd.DataFrame(
+        rows, columns=["event", "sentences", "pair_tp", "pair_fp", "pair_fn", "unique_tp", "unique_fp", "unique_fn"]
+    )
+    total = counts.drop(columns="event").sum().to_dict()
+    counts = pd.concat([counts, pd.DataFrame([{"event": "overall", **total}])], ignore_index=True)
+    for kind in ("pair", "unique"):
+        prf = [_prf(a, b, c) for a, b, c in zip(counts[f"{kind}_tp"], counts[f"{kind}_fp"], counts[f"{kind}_fn"])]
+        for k, name in enumerate(("precision", "recall", "f1")):
+            counts[f"{kind}_{name}"] = [round(x[k], 4) for x in prf]
+    return counts[list(SCORE_COLUMNS)]
+
+
+def sweep_thresholds(
+    gold: pd.DataFrame,
+    sentences: pd.DataFrame,
+    embeddings: np.ndarray,
+    thresholds,
+    *,
+    aligner=None,
+    drop_unlabelled=False,
+) -> pd.DataFrame:
+    """Overall scores of the alignment stage at each threshold: one row per threshold."""
+    aligner = ClaimAligner() if aligner is None else aligner
+    rows = []
+    for t in thresholds:
+        _, ids = find_claims(sentences, embeddings, aligner=aligner.set_params(threshold=float(t)))
+        pred = sentences[["event", "outlet", "position"]].assign(claim_id=ids)
+        s = score_alignment(gold, pred, drop_unlabelled=drop_unlabelled)
+        rows.append(s[s["event"] == "overall"].drop(columns="event").assign(threshold=round(float(t), 6)))
+    out = pd.concat(rows, ignore_index=True)
+    return out[["threshold", *[c for c in SCORE_COLUMNS if c != "event"]]]
+
+
+def pair_table(gold: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
+    """Every cross-outlet pair of annotated sentences with its features (:data:`PAIR_FEATURES`) and ``label``.
+
+    The training and cross-validation table of the pair scorer: ``event``,
+    ``i`` and ``j`` (rows of ``sentences``), one column per feature, ``label``.
+    """
+    from .claims import states_claim
+
+    sentences = sentences.reset_index(drop=True)
+    key = gold.set_index(["event", "outlet", "position"])["gold"]
+    parts = []
+    for event, frame in sentences.groupby("event", sort=False):
+        frame = frame.sort_values(["outlet", "position"], kind="stable")
+        frame = frame[frame["text"].map(states_claim)]
+        idx = frame.index.to_numpy()
+        groups = frame["outlet"].to_numpy()
+        feats = pair_features(embeddings[idx], frame["text"].tolist(), groups, frame["position"].to_numpy())
+        labels = [_split(key.get((event, o, p), "")) for o, p in zip(frame["outlet"], frame["position"])]
+        annotated = np.array([(event, o, p) in key.index for o, p in zip(frame["outlet"], frame["position"])])
+        iu, ju = np.triu_indices(len(idx), 1)
+        keep = (groups[iu] != groups[ju]) & annotated[iu] & annotated[ju]
+        iu, ju = iu[keep], ju[keep]
+        part = pd.DataFrame({"event": event, "i": idx[iu], "j": idx[ju]})
+        for name in PAIR_FEATURES:
+            part[name] = feats[name][iu, ju]
+        part["label"] = [bool(labels[a] & labels[b]) for a, b in zip(iu, ju)]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def evaluate(
+    gold,
+    *,
+    model=None,
+    threshold: float | None = None,
+    aligner: ClaimAligner | None = None,
+    articles=None,
+    cache_dir=None,
+    use_cache: bool = True,
+    thresholds=None,
+    progress: bool = False,
+):
+    """Run the real pipeline on the events of gold annotations and score it.
+
+    Parameters
+    ----------
+    gold : path or pandas.DataFrame
+        A gold file, a folder of them, or a table from :func:`read_gold`.
+    model : str or SentenceEncoder, optional
+        Default the package's default model.
+    threshold : float, optional
+        Default the aligner's (:data:`narrative.claims.DEFAULT_THRESHOLD`).
+    aligner : ClaimAligner, optional
+    articles : path, optional
+        BASIL folder for gold files of BASIL triplets.
+    thresholds : sequence of float, optional
+        Also score the alignment at each of these thresholds.
+
+    Returns
+    -------
+    dict
+        ``scores`` (per event and overall, :func:`score_alignment`), ``sweep``
+        (None without ``thresholds``), ``sentences`` (the pipeline's sentences
+        table with ``gold``), ``notes``.
+    """
+    from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
+    from .pipeline import compare
+
+    gold = read_gold(gold) if not isinstance(gold, pd.DataFrame) else gold
+    sentences, notes = gold_sentences(gold, articles=articles)
+    model = DEFAULT_MODEL if model is None else model
+    encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
+    aligner = ClaimAligner() if aligner is None else aligner
+    if threshold is not None:
+        aligner = aligner.set_params(threshold=threshold)
+    cache = EmbeddingCache(cache_dir) if use_cache else None
+    embeddings = embed(sentences["text"].tolist(), encoder=encoder, cache=cache, show_progress_bar=progress)
+    result = compare(
+        sentences, model=encoder, aligner=aligner, embeddings=embeddings, use_cache=use_cache, cache_dir=cache_dir
+    )
+    predicted = result.sentences
+    scores = score_alignment(gold, predicted)
+    sweep = None
+    if thresholds is not None:
+        sweep = sweep_thresholds(
+            gold, predicted, result.embeddings, thresholds, aligner=ClaimAligner(**aligner.get_params())
+        )
+    table = predicted.merge(
+        gold[["event", "outlet", "position", "gold"]], on=["event", "outlet", "position"], how="left"
+    )
+    return {"scores": scores, "sweep": sweep, "sentences": table, "notes": notes + list(result.notes)}
+
+
+def _parse_sweep(text: str) -> np.ndarray:
+    try:
+        lo, hi, step = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise InputError(f"--sweep must be LO:HI:STEP, e.g. 0.1:0.6:0.05; got {text!r}.") from None
+    if not (0 <= lo <= hi <= 1) or step <= 0:
+        raise InputError(f"--sweep needs 0 <= LO <= HI <= 1 and STEP > 0; got {text!r}.")
+    return np.round(np.arange(lo, hi + step / 2, step), 6)
+
+
+def evaluate_command(args, *, reporter) -> int:
+    """The ``narrative evaluate`` command: print the scores, write them to CSV; return the exit code."""
+    from .embed import SentenceEncoder
+
+    thresholds = _parse_sweep(args.sweep) if args.sweep else None
+    encoder = SentenceEncoder(args.model, revision=args.model_revision)
+    out = evaluate(
+        args.gold,
+        model=encoder,
+        threshold=args.threshold,
+        articles=args.articles,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        thresholds=thresholds,
+        progress=not args.quiet,
+    )
+    for note in out["notes"]:
+        reporter.info(note)
+    cols = [
+        "event",
+        "sentences",
+        "pair_precision",
+        "pair_recall",
+        "pair_f1",
+        "unique_precision",
+        "unique_recall",
+        "unique_f1",
+    ]
+    threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
+    print(f"threshold {threshold}")
+    print(out["scores"][cols].to_string(index=False))
+    if out["sweep"] is not None:
+        print("\nthreshold sweep (overall):")
+        print(out["sweep"][["threshold", *cols[2:]]].to_string(index=False))
+    if args.out:
+        folder = Path(args.out)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            out["scores"].to_csv(folder / "scores.csv", index=False)
+            if out["sweep"] is not None:
+                out["sweep"].to_csv(folder / "sweep.csv", index=False)
+            out["sentences"][["event", "outlet", "position", "text", "gold", "claim_id", "status"]].to_csv(
+                folder / "alignment.csv", index=False
+            )
+        except OSError as exc:
+            raise InputError(f"cannot write the scores ({exc.strerror}).", path=folder) from None
+        reporter.info(
+            f"scores written to {folder}/ (scores.csv{', sweep.csv' if thresholds is not None else ''}, alignment.csv)"
+        )
+    return 0
