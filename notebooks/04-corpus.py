@@ -1,0 +1,59 @@
+# %% [markdown]
+# # 4. A corpus of many events: outlet profiles
+#
+# Over many events, how often does each outlet **carry**, **lead with**, **bury** or **omit** the
+# claims that most outlets report (the *majority claims*)? See `narrative.profiles` for the exact
+# definitions: a claim is buried when an outlet first states it in the second half of its article.
+#
+# The corpus is BASIL (100 events, each covered by Fox News, The New York Times and HuffPost)
+# when it is found (`../shared/datasets/basil`, `$NARRATIVE_DATASETS`, or `basil_path` below);
+# otherwise the bundled event. Any folder of event folders, or a table with `event`, `outlet`,
+# `text`, works the same way.
+
+# %% tags=["parameters"]
+basil_path = None  # folder holding BASIL's articles/; None: look for it
+n_events = 50  # events to compare (the first n by id); None: all
+
+# %%
+import matplotlib.pyplot as plt
+
+import narrative
+from narrative import plot
+from narrative.datasets import find_dataset, read_basil
+
+# %%
+path = basil_path or find_dataset("basil")
+if path is not None:
+    source = read_basil(path)
+    events = sorted(source["event"].unique())[:n_events]
+    source = source[source["event"].isin(events)]
+    print(f"BASIL: {len(events)} events, {len(source)} sentences")
+else:
+    source = "../data/konstantinovka"
+    print("BASIL not found: using the bundled event")
+
+# %% [markdown]
+# Embedding is the long step (a progress bar shows it); vectors are cached, so a rerun is fast.
+
+# %%
+corpus = narrative.compare(source, progress=True)
+corpus.summary().groupby("outlet", sort=False)[["sentences", "claims", "omits"]].mean().round(1)
+
+# %% [markdown]
+# ## Outlet profiles
+
+# %%
+profiles = narrative.outlet_profiles(corpus.coverage, corpus.sentences)
+fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+plot.plot_profiles(profiles, ax=ax);
+
+# %%
+profiles.pivot_table(index="outlet", columns="measure", values="rate", sort=False)
+
+# %% [markdown]
+# ## Per event
+# Where each outlet placed each majority claim (lead, body, buried, omitted), counted per event:
+
+# %%
+placement = narrative.majority_placement(corpus.coverage, corpus.sentences)
+placement.groupby(["event", "outlet"], sort=False)["placement"].value_counts().unstack(fill_value=0).head(12)
