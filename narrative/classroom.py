@@ -62,7 +62,10 @@ def _render(name: str, **values) -> str:
     from markupsafe import Markup
 
     env = _env()
-    values = {k: (Markup(v) if k in ("articles", "body", "css") else v) for k, v in values.items()}
+    # fragments already rendered (and so escaped) by these templates are passed through as markup
+    values = {
+        k: (Markup(v) if k in ("articles", "body", "css") and isinstance(v, str) else v) for k, v in values.items()
+    }
     if "exercises" in values:
         values["exercises"] = [Markup(e) for e in values["exercises"]]
     if values.get("answers"):
@@ -109,7 +112,7 @@ def article_texts(result, *, event=None) -> pd.DataFrame:
 
 
 def omission_exercises(result, *, event=None, n: int = 3, n_choices: int = 3, seed: int = 0) -> pd.DataFrame:
-    """"Spot the omission" multiple-choice exercises, one per outlet that omits something.
+    """ "Spot the omission" multiple-choice exercises, one per outlet that omits something.
 
     For each exercise an outlet is named; the choices are one claim the
     outlet omits (carried by most other outlets, see
@@ -203,10 +206,13 @@ def handout_html(result, *, event=None, title=None, n: int = 3, seed: int = 0, a
         title=title or f"Same event, different stories: {event}",
         css=_CSS,
         n_outlets=result.sentences.loc[result.sentences["event"] == event, "outlet"].nunique(),
-        articles=_render("articles", articles=[
-            {"outlet": r.outlet, "title": r.title, "paragraphs": r.text.split("\n")}
-            for r in article_texts(result, event=event).itertuples(index=False)
-        ]),  # fmt: skip
+        articles=_render(
+            "articles",
+            articles=[
+                {"outlet": r.outlet, "title": r.title, "paragraphs": r.text.split("\n")}
+                for r in article_texts(result, event=event).itertuples(index=False)
+            ],
+        ),  # fmt: skip
         exercises=[exercise_html(ex, k, blanks=True) for k in numbers],
         answers=[exercise_html(ex, k, answer=True, collapsed=False) for k in numbers] if answers else [],
     )

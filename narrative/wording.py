@@ -28,7 +28,7 @@ import pandas as pd
 
 __all__ = ["tokenize", "log_odds_dirichlet", "word_choice", "STOP_WORDS"]
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_WORD = re.compile(r"\b[^\W\d_]+(?:['’][^\W\d_]+)*\b", re.UNICODE)
 
 #: Function words left out of word choice (articles, pronouns, auxiliaries).
 STOP_WORDS = frozenset(
@@ -36,7 +36,7 @@ STOP_WORDS = frozenset(
     than then that this these those it its it's is are was were be been being has have had do does did
     he she they them their his her him we our us you your i me my mr mrs ms s not no so if which who whom
     whose what when where while also there here will would can could may might shall should just very
-    said says say""".split()
+    said says say some any all more most up out""".split()
 )
 
 

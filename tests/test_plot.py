@@ -1,0 +1,143 @@
+"""Plot functions: assert on the artists (labels, counts, colours); figures closed after each test."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.patches import Rectangle
+from synthetic_event import OUTLETS, comparison, sentence_map
+
+from narrative import plot
+from narrative.profiles import outlet_profiles
+from narrative.wording import word_choice
+
+pytestmark = pytest.mark.usefixtures("close_figures")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return comparison()
+
+
+def _labels(ticks):
+    return [t.get_text() for t in ticks]
+
+
+def _bars(ax):
+    return [p for p in ax.patches if isinstance(p, Rectangle)]
+
+
+def test_coverage_rows_columns_and_omission_marks(result):
+    ax = plot.plot_coverage(result.coverage, claims=result.claims, omissions=result.omissions)
+    assert _labels(ax.get_xticklabels()) == OUTLETS
+    rows = [t.split()[0] for t in _labels(ax.get_yticklabels())]
+    assert sorted(rows, key=lambda c: int(c[1:])) == list(result.claims["claim_id"])
+    # grouped by theme: T1 claims (C1, C2, C5) first
+    assert rows[:3] == ["C1", "C2", "C5"]
+    crosses = ax.collections[0].get_offsets()
+    assert len(crosses) == len(result.omissions) == 3
+    image = ax.images[0].get_array()
+    assert image.shape == (len(result.claims), len(OUTLETS))
+    assert int((~image.mask).sum()) == len(result.coverage)
+
+
+def test_omissions_bar_lengths_and_colour(result):
+    ax = plot.plot_omissions(result.omissions, outlets=OUTLETS, color="#123456")
+    bars = _bars(ax)
+    assert [b.get_width() for b in bars] == [1, 0, 2]  # alpha omits C5; gamma C2, C3
+    assert {to_hex(b.get_facecolor()) for b in bars} == {"#123456"}
+    assert _labels(ax.get_yticklabels()) == OUTLETS
+
+
+def test_emphasis_stacks_normalised_theme_shares(result):
+    ax = plot.plot_emphasis(result.emphasis)
+    bars = _bars(ax)
+    assert len(bars) == len(OUTLETS) * 2
+    totals = {}
+    for b in bars:
+        totals[round(b.get_y(), 3)] = totals.get(round(b.get_y(), 3), 0) + b.get_width()
+    assert np.allclose(list(totals.values()), 1.0)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert [t.split(":")[0] for t in legend] == ["T1", "T2"]
+    assert to_hex(bars[0].get_facecolor()) == plot.OKABE_ITO[0].lower()
+
+
+def test_similarity_matrix_and_annotations(result):
+    ax = plot.plot_similarity(result.outlets)
+    matrix = ax.images[0].get_array()
+    assert np.allclose(np.diag(matrix), 1) and np.allclose(matrix, matrix.T)
+    # alpha and beta share C1, C2, C3 of their union C1-C6 (without C5 for alpha): 3 / 6
+    assert matrix[0, 1] == pytest.approx(3 / 6)
+    assert len(ax.texts) == len(OUTLETS) ** 2
+    assert not plot.plot_similarity(result.outlets, annotate=False, ax=plt.figure().gca()).texts
+
+
+def test_sentence_map_one_point_per_sentence(result):
+    ax = plot.plot_sentence_map(sentence_map(result))
+    assert sum(len(c.get_offsets()) for c in ax.collections) == len(result.sentences)
+    colours = {to_hex(c.get_facecolor()[0]) for c in ax.collections}
+    assert colours == {c.lower() for c in plot.OKABE_ITO[:3]}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:3] == OUTLETS
+
+
+def test_dendrogram_leaves_and_links(result):
+    ax = plot.plot_dendrogram(result.outlets, color="#009E73")
+    assert sorted(_labels(ax.get_yticklabels())) == OUTLETS
+    links = ax.collections[0]
+    assert len(links.get_paths()) == len(OUTLETS) - 1
+    assert {to_hex(c) for c in links.get_colors()} == {"#009e73"}
+    with pytest.raises(ValueError, match="at least two outlets"):
+        plot.plot_dendrogram(result.outlets, outlets=["alpha"])
+
+
+def test_word_choice_bars_per_outlet(result):
+    words = word_choice(result.sentences, claims=result.claims)
+    ax = plot.plot_word_choice(words, n=2)
+    bars = _bars(ax)
+    positive = words[words["z"] > 0].groupby("outlet").size()
+    assert len(bars) == sum(min(2, int(positive.get(o, 0))) for o in OUTLETS)
+    colours = plot.outlet_colors(OUTLETS)
+    expected = [colours[o] for o in OUTLETS for _ in range(min(2, int(positive.get(o, 0))))]
+    assert [to_hex(b.get_facecolor()) for b in bars] == [c.lower() for c in expected]
+    assert _labels(ax.get_yticklabels())[0] == words[words["outlet"] == "alpha"]["word"].iloc[0]
+    assert [t.get_text().strip() for t in ax.texts] == OUTLETS
+    with pytest.raises(ValueError, match="several claims"):
+        plot.plot_word_choice(word_choice(result.sentences, by_claim=True))
+
+
+def test_profiles_bars_rates_and_colours(result):
+    prof = outlet_profiles(result.coverage, result.sentences)
+    ax = plot.plot_profiles(prof)
+    bars = _bars(ax)
+    assert len(bars) == len(OUTLETS) * 4
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["carries", "leads", "buries", "omits"]
+    by_colour = {}
+    for b in bars:
+        by_colour.setdefault(to_hex(b.get_facecolor()), []).append(b.get_width())
+    expected = prof.pivot_table(index="outlet", columns="measure", values="rate", sort=False)
+    for measure, colour in plot.PROFILE_COLORS.items():
+        assert by_colour[colour.lower()] == pytest.approx(list(expected[measure]))
+    assert _labels(ax.get_yticklabels()) == OUTLETS
+
+
+def test_articles_one_cell_per_sentence_coloured_by_status(result):
+    ax = plot.plot_articles(result.sentences)
+    cells = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(cells) == len(result.sentences)
+    want = [plot.STATUS_COLORS[s].lower() for o in OUTLETS for s in result.sentences.loc[
+        result.sentences["outlet"] == o, "status"]]  # fmt: skip
+    assert [to_hex(c.get_facecolor()) for c in cells] == want
+    assert [t.get_text() for t in ax.texts][:4] == ["C1", "C2", "C3", "C4"]
+    assert _labels(ax.get_xticklabels()) == OUTLETS
+
+
+def test_several_events_need_event(result):
+    two = comparison("e2")
+    import pandas as pd
+
+    both = pd.concat([result.omissions, two.omissions], ignore_index=True)
+    with pytest.raises(ValueError, match="choose one with event="):
+        plot.plot_omissions(both)
+    assert plot.plot_omissions(both, event="e2").get_title().endswith("e2")
