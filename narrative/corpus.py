@@ -1,0 +1,538 @@
+"""Corpus runs: one unit of work per event, in parallel processes or on a Dask cluster.
+
+:func:`compare_corpus` compares every event of a corpus independently and
+writes each event's results into ``OUT/events/<event>/`` as soon as it is
+done, with a completion marker (``done.json``) that records a key over the
+event's input, the settings and the model. A run that is interrupted and
+started again skips every event whose marker matches, so nothing finished
+is redone; a second run with the same input and settings redoes nothing and
+loads no model. The combined files (``sentences.csv``, ``claims.csv``, ...,
+``figures/``, ``report.html``, ``provenance.json``) are then assembled from
+the per-event results, so they are the same whether the events ran in one
+process, in ``jobs`` processes or on Dask workers.
+
+Inputs are read one event at a time: a folder of event folders, or a Parquet
+file or dataset folder of sentence rows (``event``, ``outlet``, ``text`` or
+``sentence``, optional ``position``), filtered by event with pyarrow. Other
+tables and DataFrames are split by event in memory.
+
+Workers load the model once each (a per-process encoder cache) and embed the
+events they are given, reading and filling the shared embedding cache.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .embed import DEFAULT_MODEL, SentenceEncoder
+from .errors import InputError
+
+__all__ = ["EventUnit", "CorpusRun", "compare_corpus", "list_events"]
+
+#: Per-event tables kept (as Parquet, no pickle) so the combined files can be assembled.
+_TABLES = ("sentences", "claims", "coverage", "omissions", "outlets", "themes", "emphasis", "articles")
+_MARKER = "done.json"
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class EventUnit:
+    """One event of a corpus: where to read it, without reading it.
+
+    Attributes
+    ----------
+    event : str
+        The event id.
+    kind : {"folder", "parquet", "frame"}
+        How to read it: an event folder, a Parquet file or dataset filtered by
+        event, or rows given in memory (``rows``, a DataFrame).
+    path : str or None
+        The folder or Parquet path.
+    index : int
+        Position of the event in the corpus (names unsafe event folders).
+    """
+
+    event: str
+    kind: str
+    path: str | None = None
+    index: int = 0
+    rows: object = None
+
+    def read(self):
+        """The event's input for :func:`narrative.compare`: a folder path or a sentences DataFrame."""
+        if self.kind == "folder":
+            return Path(self.path)
+        if self.kind == "parquet":
+            import pyarrow.dataset as ds
+
+            table = ds.dataset(self.path, format="parquet").to_table(filter=ds.field("event") == self.event)
+            return _sentence_rows(table.to_pandas(), self.path)
+        return _sentence_rows(self.rows, "<DataFrame>")
+
+
+def _sentence_rows(frame: pd.DataFrame, source) -> pd.DataFrame:
+    frame = frame.copy()
+    if "text" not in frame.columns and "sentence" in frame.columns:
+        frame = frame.rename(columns={"sentence": "text"})
+    frame["event"] = frame["event"].astype(str)
+    if "position" not in frame.columns:
+        frame["position"] = frame.groupby("outlet", sort=False).cumcount()
+    frame["source"] = str(source)
+    return frame.reset_index(drop=True)
+
+
+def list_events(source) -> list[EventUnit]:
+    """The events of a corpus, in order, as units of work (nothing but ids is read).
+
+    Parameters
+    ----------
+    source : path or pandas.DataFrame
+        A folder of event folders (or one event's folder), a Parquet file or
+        dataset folder, another table file, or a sentences DataFrame.
+    """
+    from .io import ARTICLE_SUFFIXES, read_input
+
+    if isinstance(source, pd.DataFrame):
+        return _frame_units(source)
+    path = Path(source)
+    if not path.exists():
+        raise InputError("no such file or folder.", path=path, fix="give a folder of event folders or a table.")
+    parquet = path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.rglob("*.parquet")))
+    if parquet:
+        import pyarrow.dataset as ds
+
+        dataset = ds.dataset(str(path), format="parquet")
+        if "event" not in dataset.schema.names:
+            raise InputError("the Parquet input has no 'event' column.", path=path, fix="add one event id per row.")
+        events = dataset.to_table(columns=["event"]).column("event").to_pandas().astype(str)
+        return [EventUnit(e, "parquet", str(path), k) for k, e in enumerate(dict.fromkeys(events))]
+    if path.is_dir():
+
+        def articles(folder: Path) -> bool:
+            return any(
+                p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.name.startswith(".")
+                for p in folder.iterdir()
+            )
+
+        if articles(path):
+            return [EventUnit(path.name, "folder", str(path), 0)]
+        subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and articles(p))
+        if not subs:
+            read_input(path)  # raises the reader's own error for an empty or odd folder
+        return [EventUnit(p.name, "folder", str(p), k) for k, p in enumerate(subs)]
+    inp = read_input(path)
+    if inp.sentences is None:
+        raise InputError(
+            "a corpus run reads sentence tables, folders of event folders and Parquet datasets.",
+            path=path,
+            fix="give one sentence per row (column 'sentence' or 'text'), or a folder of event folders.",
+        )
+    return _frame_units(inp.sentences)
+
+
+def _frame_units(frame: pd.DataFrame) -> list[EventUnit]:
+    if "event" not in frame.columns:
+        frame = frame.assign(event="event")
+    events = frame["event"].astype(str)
+    return [
+        EventUnit(e, "frame", None, k, frame[events == e].reset_index(drop=True))
+        for k, e in enumerate(dict.fromkeys(events))
+    ]
+
+
+def _safe_name(event: str, index: int) -> str:
+    from .output import _safe_name as safe
+
+    return safe(event, index)
+
+
+# --------------------------------------------------------------------------- one event
+
+
+_ENCODERS: dict = {}
+
+
+def _encoder(config: dict) -> SentenceEncoder:
+    """The encoder of this process, loaded once and kept for every event it runs."""
+    key = (config["model"], config["backend"], config["threads"], config["cache_dir"])
+    if key not in _ENCODERS:
+        _ENCODERS[key] = SentenceEncoder(
+            config["model"], backend=config["backend"], threads=config["threads"], cache_dir=config["cache_dir"]
+        )
+    return _ENCODERS[key]
+
+
+def _digest(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _input_digest(data) -> str:
+    if isinstance(data, pd.DataFrame):
+        cols = [c for c in ("event", "outlet", "position", "text", "title") if c in data.columns]
+        return _digest(data[cols].astype(str).to_dict("split")["data"])
+    digest = hashlib.sha256()
+    for p in sorted(Path(data).iterdir()):
+        if p.is_file() and not p.name.startswith("."):
+            digest.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def run_event(unit: EventUnit, out, config: dict) -> dict:
+    """Compare one event and write its results into ``out/events/<event>/``; skip it when done.
+
+    Returns the event's completion marker (a small dict).
+    """
+    from .output import dump_json
+    from .pipeline import compare
+
+    folder = Path(out) / "events" / _safe_name(unit.event, unit.index)
+    data = unit.read()
+    key = _digest({"input": _input_digest(data), "settings": config["key"]})
+    marker = folder / _MARKER
+    if marker.is_file():
+        try:
+            done = json.loads(marker.read_text(encoding="utf-8"))
+        except ValueError:
+            done = {}
+        if done.get("key") == key:
+            return {**done, "reused": True}
+    if folder.exists():
+        shutil.rmtree(folder)  # an unfinished or outdated event: redo it from scratch
+    start = time.perf_counter()
+    encoder = _encoder(config)
+    kwargs = {"threshold": config["threshold"]} if config["threshold"] is not None else {}
+    result = compare(
+        data,
+        model=encoder,
+        cache_dir=config["cache_dir"],
+        use_cache=config["use_cache"],
+        encoding=config["encoding"],
+        language=config["language"],
+        **kwargs,
+    )
+    (folder / "tables").mkdir(parents=True, exist_ok=True)
+    result.write(folder, figures=config["figures"], report=False, force=True)
+    for name in _TABLES:
+        frame = getattr(result, name)
+        if frame is not None:
+            frame.to_parquet(folder / "tables" / f"{name}.parquet", index=False)
+    done = {
+        "format": _FORMAT,
+        "event": unit.event,
+        "key": key,
+        "seconds": round(time.perf_counter() - start, 3),
+        "provenance": result.provenance,
+        "notes": result.notes,
+    }
+    tmp = folder / f".{_MARKER}.tmp"
+    tmp.write_text(dump_json(done), encoding="utf-8")
+    os.replace(tmp, marker)  # written last: the event counts as finished only now
+    return {**done, "reused": False}
+
+
+def _run_event_task(unit: EventUnit, out: str, config: dict) -> dict:
+    """Dask and process-pool entry point (module level so it can be sent to workers)."""
+    return run_event(unit, out, config)
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+@dataclass
+class CorpusRun:
+    """What a corpus run did.
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The output folder.
+    events : list of str
+        The events, in corpus order.
+    computed, reused : list of str
+        Events compared in this run, and events whose finished results were kept.
+    seconds : float
+        Wall time of the run.
+    """
+
+    out: Path
+    events: list = field(default_factory=list)
+    computed: list = field(default_factory=list)
+    reused: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _settings(encoder: SentenceEncoder, *, threshold, language, encoding, use_cache, figures, cache_dir) -> dict:
+    from . import __version__
+
+    fp = encoder.fingerprint_at(cache_dir) if cache_dir is not None else encoder.fingerprint
+    return {
+        "narrative": __version__,
+        "model": encoder.name,
+        "backend": encoder.backend,
+        "fingerprint": fp,
+        "threshold": threshold,
+        "language": language,
+        "encoding": encoding,
+        "figures": figures,
+        "use_cache": use_cache,
+        "format": _FORMAT,
+    }
+
+
+def compare_corpus(
+    source,
+    out,
+    *,
+    model: str = DEFAULT_MODEL,
+    backend: str = "torch",
+    threshold: float | None = None,
+    cache_dir=None,
+    use_cache: bool = True,
+    encoding: str | None = None,
+    language: str = "en",
+    figures: bool = True,
+    jobs: int = 1,
+    dask: bool = False,
+    scheduler: str | None = None,
+    force: bool = False,
+    progress: bool = False,
+) -> CorpusRun:
+    """Compare every event of a corpus, one event per unit of work, resuming finished events.
+
+    Parameters
+    ----------
+    source : path or pandas.DataFrame
+        See :func:`list_events`.
+    out : path
+        Output folder: ``events/<event>/`` per event, and the combined files.
+    model, backend : str
+        The encoder (see :class:`narrative.embed.SentenceEncoder`).
+    threshold : float, optional
+        Claim alignment threshold (default: the aligner's).
+    jobs : int, default 1
+        Processes on this machine (1: run in this process).
+    dask : bool, default False
+        Run on a local Dask cluster (``jobs`` workers, one thread each).
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``); workers must
+        see ``source``, ``out`` and ``cache_dir`` at the same paths.
+    force : bool, default False
+        Write into a non-empty folder that holds no earlier results.
+
+    Returns
+    -------
+    CorpusRun
+    """
+    if not isinstance(jobs, int) or jobs < 1:
+        raise InputError(f"the 'jobs' parameter must be a positive integer; got {jobs!r}.")
+    start = time.perf_counter()
+    out = Path(out)
+    if out.is_dir() and any(p for p in out.iterdir() if not p.name.startswith(".")):
+        if not (out / "provenance.json").is_file() and not (out / "events").is_dir() and not force:
+            raise InputError(
+                "the output folder is not empty and holds no earlier narrative results.",
+                path=out,
+                fix="give a new or empty folder with --out, or add --force to write into it anyway.",
+            )
+    units = list_events(source)
+    cache = None if cache_dir is None else str(cache_dir)
+    parallel = dask or scheduler is not None or jobs > 1
+    threads = max(1, (os.cpu_count() or 1) // jobs) if parallel else None
+    encoder = SentenceEncoder(model, backend=backend, threads=threads, cache_dir=cache)
+    settings = _settings(
+        encoder,
+        threshold=threshold,
+        language=language,
+        encoding=encoding,
+        use_cache=use_cache,
+        figures=figures,
+        cache_dir=cache,
+    )
+    config = {
+        "key": _digest(settings),
+        "model": model,
+        "backend": backend,
+        "threads": threads,
+        "cache_dir": cache,
+        "use_cache": use_cache,
+        "threshold": threshold,
+        "encoding": encoding,
+        "language": language,
+        "figures": figures,
+    }
+    if not parallel:
+        _ENCODERS.setdefault((model, backend, threads, cache), encoder)
+    out.mkdir(parents=True, exist_ok=True)
+    markers = _run_units(units, out, config, jobs=jobs, dask=dask, scheduler=scheduler, progress=progress)
+    run = CorpusRun(out=out, events=[u.event for u in units])
+    for m in markers:
+        (run.reused if m["reused"] else run.computed).append(m["event"])
+    _combine(units, markers, out, settings, figures=figures)
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[dict]:
+    out = str(out)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(units), desc="Events", unit="event")
+    results: dict[int, dict] = {}
+
+    def done(k, marker):
+        results[k] = marker
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        if dask or scheduler is not None:
+            try:
+                from distributed import Client, LocalCluster, as_completed
+            except ImportError:
+                raise InputError(
+                    "Dask runs need dask.distributed, which is not installed.",
+                    fix="pip install 'narrative[dask]' (or: pip install 'dask[distributed]').",
+                ) from None
+            cluster = None
+            if scheduler is None:
+                cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(scheduler or cluster)
+            try:
+                futures = {
+                    client.submit(_run_event_task, u, out, config, key=f"narrative-event-{k}-{config['key'][:12]}", pure=False): k
+                    for k, u in enumerate(units)
+                }  # fmt: skip
+                for fut in as_completed(futures):
+                    done(futures[fut], fut.result())
+            finally:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+        elif jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                futures = {pool.submit(_run_event_task, u, out, config): k for k, u in enumerate(units)}
+                for fut in as_completed(futures):
+                    done(futures[fut], fut.result())
+        else:
+            for k, u in enumerate(units):
+                done(k, run_event(u, out, config))
+    finally:
+        if bar is not None:
+            bar.close()
+    return [results[k] for k in range(len(units))]
+
+
+# --------------------------------------------------------------------------- combined files
+
+
+def _combine(units, markers, out: Path, settings: dict, *, figures: bool) -> None:
+    """Assemble the combined files from the per-event results (skipped when already up to date)."""
+    import numpy as np
+
+    from .output import TABLE_COLUMNS, _atomic_write, _csv_bytes, dump_json
+    from .pipeline import Comparison
+
+    corpus_key = _digest([m["key"] for m in markers])
+    prov_path = out / "provenance.json"
+    if prov_path.is_file():
+        try:
+            old = json.loads(prov_path.read_text(encoding="utf-8"))
+        except ValueError:
+            old = {}
+        if old.get("corpus", {}).get("key") == corpus_key and all((out / f).is_file() for f in old.get("outputs", [])):
+            return
+    folders = [out / "events" / _safe_name(u.event, u.index) for u in units]
+    tables = {}
+    for name in _TABLES:
+        parts = [
+            pd.read_parquet(f / "tables" / f"{name}.parquet")
+            for f in folders
+            if (f / "tables" / f"{name}.parquet").is_file()
+        ]
+        tables[name] = pd.concat(parts, ignore_index=True) if parts else None
+    provs = [m["provenance"] for m in markers]
+    notes = [n for m in markers for n in m["notes"]]
+    counts = {}
+    for p in provs:
+        for k, v in p["counts"].items():
+            if k.startswith("embedding_cache"):
+                continue  # depends on what earlier runs left in the cache, not on the result
+            if isinstance(v, dict):
+                merged = counts.setdefault(k, {})
+                for kk, vv in v.items():
+                    merged[kk] = merged.get(kk, 0) + vv if isinstance(vv, int | float) else vv
+            else:
+                counts[k] = counts.get(k, 0) + v
+    files = {}
+    for u, p in zip(units, provs):
+        for rel, digest in p["input"]["files"].items():
+            files[f"{Path(u.path).name}/{rel}" if u.kind == "folder" and len(units) > 1 else rel] = digest
+    first = provs[0] if provs else {}
+    provenance = {
+        "narrative": first.get("narrative"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "command": None,
+        "libraries": first.get("libraries"),
+        "model": first.get("model"),
+        "settings": first.get("settings"),
+        "input": {"name": None, "files": dict(sorted(files.items()))},
+        "counts": counts,
+        "notes": notes,
+        "corpus": {"key": corpus_key, "events": len(units), "settings": settings},
+    }
+    sentences = tables["sentences"]
+    result = Comparison(
+        sentences=sentences,
+        claims=tables["claims"],
+        coverage=tables["coverage"],
+        omissions=tables["omissions"],
+        outlets=tables["outlets"],
+        themes=tables["themes"],
+        emphasis=tables["emphasis"],
+        embeddings=np.zeros((len(sentences), 0), dtype=np.float32),
+        articles=tables["articles"],
+        provenance=provenance,
+        notes=notes,
+    )
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    names = ("sentences.csv", "claims.csv", "coverage.csv", "omissions.csv", "outlets.csv")
+    for name in names:
+        _atomic_write(out / name, _csv_bytes(getattr(result, name[:-4]), TABLE_COLUMNS[name]))
+    from .figures import FIGURES
+
+    drawn, figure_files = {}, []
+    for k, (u, folder) in enumerate(zip(units, folders)):
+        drawn[u.event] = []
+        src = folder / "figures" / _safe_name(u.event, 0)
+        if not src.is_dir():
+            continue
+        dest = out / "figures" / _safe_name(u.event, k)
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in FIGURES:
+            png = src / f"{name}.png"
+            if png.is_file():
+                data = png.read_bytes()
+                drawn[u.event].append((name, FIGURES[name], data))
+                if figures:
+                    _atomic_write(dest / png.name, data)
+                    figure_files.append(f"figures/{dest.name}/{png.name}")
+    from .report import render_report
+
+    _atomic_write(out / "report.html", render_report(result, figures=drawn).encode("utf-8"))
+    provenance["outputs"] = sorted([*names, *figure_files, "report.html"])
+    _atomic_write(prov_path, dump_json(provenance).encode("utf-8"))
