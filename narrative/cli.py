@@ -75,6 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", default=None, help="text encoding of the input files (default: detect)")
     p.add_argument("--language", default="en", help="language for sentence splitting (default: en)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    p.add_argument(
+        "--backend",
+        choices=["torch", "onnx", "onnx-int8"],
+        default="torch",
+        help="how the model runs: torch (default), onnx or onnx-int8 (faster; needs narrative[fast])",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="compare events in N processes, results per event in OUT/events/",
+    )
+    p.add_argument("--dask", action="store_true", help="compare events on a local Dask cluster (--jobs workers)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="compare events on this Dask scheduler")
     p.add_argument("--force", action="store_true", help="write into a non-empty folder that holds other files")
 
     e = sub.add_parser(
@@ -112,6 +127,8 @@ class _Reporter:
 
 
 def _compare(args, reporter: _Reporter) -> int:
+    if args.jobs is not None or args.dask or args.scheduler:
+        return _compare_corpus(args, reporter)
     from .pipeline import compare
 
     start = time.perf_counter()
@@ -120,7 +137,7 @@ def _compare(args, reporter: _Reporter) -> int:
         kwargs["threshold"] = args.threshold
     from .embed import SentenceEncoder
 
-    encoder = SentenceEncoder(args.model, revision=args.model_revision)
+    encoder = SentenceEncoder(args.model, revision=args.model_revision, backend=args.backend)
     result = compare(
         args.input,
         model=encoder,
@@ -131,7 +148,7 @@ def _compare(args, reporter: _Reporter) -> int:
         progress=not args.quiet,
         **kwargs,
     )
-    result.provenance["command"] = ["narrative", *sys.argv[1:]] if sys.argv and sys.argv[0] else None
+    result.provenance["command"] = ["narrative", *args.argv]
     result.write(args.out, figures=not args.no_figures, force=args.force)
     for note in result.notes:
         reporter.warn(note)
@@ -145,6 +162,36 @@ def _compare(args, reporter: _Reporter) -> int:
             f"{counts['omissions']} omissions; {time.perf_counter() - start:.1f} s. "
             f"Results in {args.out}/ (open {os.path.join(args.out, 'report.html')})."
         )
+        if result.notes:
+            skipped = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.get("skipped", {}).items())
+            print(f"{len(result.notes)} warning(s) (above){'; skipped or cleaned: ' + skipped if skipped else ''}.")
+    return 0
+
+
+def _compare_corpus(args, reporter: _Reporter) -> int:
+    from .corpus import compare_corpus
+
+    run = compare_corpus(
+        args.input,
+        args.out,
+        model=args.model,
+        backend=args.backend,
+        threshold=args.threshold,
+        cache_dir=args.cache_dir,
+        use_cache=not args.no_cache,
+        encoding=args.encoding,
+        language=args.language,
+        figures=not args.no_figures,
+        jobs=args.jobs or (os.cpu_count() or 1 if args.dask else 1),
+        dask=args.dask,
+        scheduler=args.scheduler,
+        force=args.force,
+        progress=not args.quiet,
+    )
+    reporter.info(
+        f"{len(run.events)} event(s): {len(run.computed)} compared, {len(run.reused)} already done; "
+        f"{run.seconds:.1f} s. Results in {args.out}/ (per event in {os.path.join(args.out, 'events')}/)."
+    )
     return 0
 
 
@@ -169,6 +216,7 @@ def main(argv=None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2

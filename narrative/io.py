@@ -64,15 +64,22 @@ class Input:
         Every file read, mapped to its SHA-256.
     notes : list of str
         Warnings about what was cleaned or skipped while reading.
+    skipped : dict
+        How many things of each kind were skipped or cleaned (e.g.
+        ``{"empty_files": 1}``), for the summary and provenance.
     """
 
     articles: pd.DataFrame | None = None
     sentences: pd.DataFrame | None = None
     files: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
 
-    def note(self, message: str) -> None:
+    def note(self, message: str, *, kind: str | None = None, count: int = 1) -> None:
+        """Record a warning; ``kind`` counts what was skipped or cleaned."""
         self.notes.append(message)
+        if kind is not None:
+            self.skipped[kind] = self.skipped.get(kind, 0) + count
 
 
 # --------------------------------------------------------------------------- decoding
@@ -100,6 +107,9 @@ def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str
         text = _decode_or_fail(data, "utf-32", path)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _decode_or_fail(data, "utf-16", path)
+    elif (guess := _utf16_without_bom(data)) is not None:
+        text = _decode_or_fail(data, guess, path)
+        note = f"{path}: read as {guess.upper()} (no byte-order mark)."
     else:
         if b"\x00" in data[:65536]:
             raise InputError(
@@ -121,6 +131,23 @@ def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str
             fix="remove it from the input folder, or save it as UTF-8 text.",
         )
     return text, note
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the bytes look like UTF-16 text without a BOM, else None."""
+    head = data[:65536]
+    if len(head) < 4 or len(head) % 2 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, name in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                return None
+            if all(ch.isprintable() or ch in "\n\r\t" for ch in text[:2000]):
+                return name
+    return None
 
 
 def _decode_or_fail(data: bytes, encoding: str, path) -> str:
@@ -181,6 +208,10 @@ def _markdown_to_text(text: str) -> tuple[str, str]:
     return "\n".join(lines), title
 
 
+class EmptyArticleError(InputError):
+    """An article file with no text: a folder reader skips it with a warning."""
+
+
 def _html_to_text(text: str, path) -> tuple[str, str, str]:
     """Main text, title and date of an HTML page, through trafilatura."""
     import trafilatura
@@ -190,7 +221,7 @@ def _html_to_text(text: str, path) -> tuple[str, str, str]:
     )
     body = (doc.text if doc is not None else "") or ""
     if not body.strip():
-        raise InputError(
+        raise EmptyArticleError(
             "no article text found in this HTML page (only navigation, scripts or markup).",
             path=path,
             fix="save the article page itself, or paste its text into a .txt file.",
@@ -221,7 +252,7 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
     elif suffix == ".md":
         text, title = _markdown_to_text(text)
     if not text.strip():
-        raise InputError(
+        raise EmptyArticleError(
             "the article is empty (no text, or only whitespace).",
             path=path,
             fix="add the article's text, or remove the file.",
@@ -245,8 +276,25 @@ def _article_files(folder: Path) -> list[Path]:
     )
 
 
+def _other_files(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() not in ARTICLE_SUFFIXES and not p.name.startswith(".")
+    )
+
+
 def _read_event_folder(folder: Path, result: Input, encoding) -> list[dict]:
     paths = _article_files(folder)
+    others = _other_files(folder)
+    if others:
+        names = ", ".join(p.name for p in others[:3]) + (", ..." if len(others) > 3 else "")
+        result.note(
+            f"{folder}: skipped {len(others)} file(s) that are not articles ({names}); "
+            f"articles are {', '.join('*' + s for s in ARTICLE_SUFFIXES)} files.",
+            kind="non_article_files",
+            count=len(others),
+        )
     seen: dict[str, Path] = {}
     rows = []
     for path in paths:
@@ -258,9 +306,12 @@ def _read_event_folder(folder: Path, result: Input, encoding) -> list[dict]:
                 fix="keep one file per outlet, or rename one of them.",
             )
         seen[key] = path
-        rows.append(
-            read_article_file(path, event=folder.name, encoding=encoding, files=result.files, notes=result.notes)
-        )
+        try:
+            row = read_article_file(path, event=folder.name, encoding=encoding, files=result.files, notes=result.notes)
+        except EmptyArticleError as exc:
+            result.note(f"{exc.message.split(' Fix:')[0]} The file was skipped.", kind="empty_files")
+            continue
+        rows.append(row)
     return rows
 
 
@@ -278,6 +329,16 @@ def _read_folder(folder: Path, encoding) -> Input:
     if files:
         rows = _read_event_folder(folder, result, encoding)
     elif event_folders:
+        folded: dict[str, Path] = {}
+        for sub in event_folders:
+            if sub.name.casefold() in folded:
+                raise InputError(
+                    f"two event folders have the same id up to case: {folded[sub.name.casefold()].name!r} "
+                    f"and {sub.name!r}.",
+                    path=folder,
+                    fix="merge the two folders, or rename one so that every event has its own id.",
+                )
+            folded[sub.name.casefold()] = sub
         rows = []
         for sub in event_folders:
             rows.extend(_read_event_folder(sub, result, encoding))
@@ -287,6 +348,12 @@ def _read_folder(folder: Path, encoding) -> Input:
             "and for sub-folders holding them).",
             path=folder,
             fix="put one file per outlet in the folder, named after the outlet (e.g. reuters.txt).",
+        )
+    if not rows:
+        raise InputError(
+            "every article file is empty, so there is nothing to compare.",
+            path=folder,
+            fix="add the articles' text to the files.",
         )
     result.articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
     return result
@@ -315,7 +382,7 @@ def read_table(path, *, encoding: str | None = None) -> Input:
             import io as _io
 
             if suffix == ".jsonl":
-                frame = pd.read_json(_io.StringIO(text), lines=True, dtype=False)
+                frame = _read_jsonl(text, path)
             else:
                 frame = pd.read_csv(
                     _io.StringIO(text),
@@ -332,6 +399,33 @@ def read_table(path, *, encoding: str | None = None) -> Input:
             fix=f"check that the file is a valid {suffix[1:].upper()} table with a header row.",
         ) from None
     return _table_to_input(frame, path, result)
+
+
+def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
+    import json
+
+    records = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"line {number} is not valid JSON ({exc.msg} at column {exc.colno}).",
+                path=path,
+                row=number,
+                fix="write one JSON object per line.",
+            ) from None
+        if not isinstance(record, dict):
+            raise InputError(
+                f"line {number} holds a JSON {type(record).__name__}, not an object.",
+                path=path,
+                row=number,
+                fix='write one JSON object per line, e.g. {"outlet": "...", "text": "..."}.',
+            )
+        records.append(record)
+    return pd.DataFrame.from_records(records)
 
 
 def _suggest(name: str, columns) -> str:
@@ -372,6 +466,7 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input) -> Input:
         return frame[name].map(lambda v: default if _is_missing(v) else str(v))
 
     outlet = column("outlet").str.strip()
+    trimmed = int((column("outlet") != outlet).sum())
     missing = outlet.eq("")
     if missing.any():
         first = int(rownum[missing.to_numpy().nonzero()[0][0]])
@@ -387,6 +482,22 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input) -> Input:
     elif event.eq("").any():
         first = int(rownum[event.eq("").to_numpy().nonzero()[0][0]])
         raise InputError("a row has an empty 'event' value.", path=path, row=first, fix="fill in the 'event' column.")
+    else:
+        trimmed += int((column("event") != event).sum())
+    if trimmed:
+        result.note(
+            f"{path}: removed spaces around {trimmed} outlet or event name(s).", kind="trimmed_names", count=trimmed
+        )
+    spellings: dict[str, str] = {}
+    for number, value in zip(rownum, event):
+        first = spellings.setdefault(value.casefold(), value)
+        if first != value:
+            raise InputError(
+                f"events {first!r} and {value!r} differ only in case; they would be read as two events.",
+                path=path,
+                row=int(number),
+                fix="spell each event's id the same way in every row.",
+            )
 
     if has_text:
         text = column("text")
@@ -428,7 +539,9 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input) -> Input:
     if empty.any():
         result.note(
             f"{path}: {int(empty.sum())} sentence row(s) are empty (first: row {int(rownum[empty.to_numpy()][0])}); "
-            "they are kept, with no claim."
+            "they are kept, with no claim.",
+            kind="empty_sentences",
+            count=int(empty.sum()),
         )
     if "position" in frame.columns:
         raw = frame["position"]

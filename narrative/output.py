@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from .errors import InputError
 from .figures import FIGURES, draw_figures, save_figure
@@ -79,8 +84,6 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
     pathlib.Path
         The output folder.
     """
-    from .pipeline import dump_json
-
     out = Path(out)
     _prepare_folder(out, force)
     tables = {
@@ -90,38 +93,90 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
         "omissions.csv": result.omissions,
         "outlets.csv": result.outlets,
     }
+    earlier = _earlier_outputs(out)
+    staging = None
     try:
+        # Everything is written into a hidden staging folder first and moved into place at the
+        # end, so a run that fails (full disk, interruption) leaves earlier results as they were.
+        staging = Path(tempfile.mkdtemp(dir=out, prefix=".narrative-staging-"))
+        written: list[str] = []
+
+        def put(rel: str, data: bytes) -> None:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            written.append(rel)
+
         for name, frame in tables.items():
-            _atomic_write(out / name, _csv_bytes(frame, TABLE_COLUMNS[name]))
+            put(name, _csv_bytes(frame, TABLE_COLUMNS[name]))
         drawn: dict = {}
-        figure_files = {}
         if figures or report:
             smap = result.sentence_map()
             for k, event in enumerate(result.events):
-                folder = out / "figures" / _safe_name(event, k)
-                folder.mkdir(parents=True, exist_ok=True)
+                folder = _safe_name(event, k)
                 drawn[event] = []
                 for name, fig in draw_figures(result, event, sentence_map=smap):
                     png = save_figure(fig)
                     drawn[event].append((name, FIGURES[name], png))
                     if figures:
-                        _atomic_write(folder / f"{name}.png", png)
-                        figure_files[f"figures/{folder.name}/{name}.png"] = None
+                        put(f"figures/{folder}/{name}.png", png)
         if report:
             from .report import render_report
 
-            html = render_report(result, figures=drawn)
-            _atomic_write(out / "report.html", html.encode("utf-8"))
+            put("report.html", render_report(result, figures=drawn).encode("utf-8"))
         provenance = dict(result.provenance)
-        provenance["outputs"] = sorted([*tables, *figure_files, *(["report.html"] if report else [])])
-        _atomic_write(out / "provenance.json", dump_json(provenance).encode("utf-8"))
+        provenance["outputs"] = sorted(written)
+        put("provenance.json", dump_json(provenance).encode("utf-8"))
+        for rel in written:  # provenance.json last: it marks a complete set
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, out / rel)
+        for rel in sorted(earlier - set(written)):  # outputs of the earlier run that this run does not make
+            (out / rel).unlink(missing_ok=True)
+            if rel.startswith("figures/"):
+                with contextlib.suppress(OSError):
+                    (out / rel).parent.rmdir()
     except OSError as exc:
         raise InputError(
-            f"writing the results failed ({exc.strerror}).",
+            f"writing the results failed ({exc.strerror or exc}); earlier results in the folder were left as they were.",
             path=out,
             fix="check that the output folder is writable and the disk is not full.",
         ) from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def _earlier_outputs(out: Path) -> set[str]:
+    """The files an earlier run wrote into ``out`` (from its provenance), limited to names narrative makes."""
+    try:
+        listed = json.loads((out / "provenance.json").read_text(encoding="utf-8")).get("outputs", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    ours = set(TABLE_COLUMNS) | {"report.html"}
+    return {
+        rel
+        for rel in listed
+        if isinstance(rel, str)
+        and (rel in ours or re.fullmatch(r"figures/[\w.-]+/[\w]+\.png", rel) is not None)
+        and ".." not in rel.split("/")
+    }
+
+
+def _json_default(obj):
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+
+
+def dump_json(obj) -> str:
+    """JSON text with sorted keys and a final newline, the same on every run."""
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
 
 
 def _safe_name(event: str, index: int) -> str:

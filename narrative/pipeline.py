@@ -26,7 +26,7 @@ from .compare import (
 from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
 from .errors import InputError
 from .io import Input, read_input
-from .segment import segment
+from .segment import long_sentences_note, segment
 
 __all__ = ["Comparison", "compare", "prepare_sentences", "validate_sentences", "OUTPUT_FILES"]
 
@@ -146,6 +146,9 @@ def prepare_sentences(inp: Input, *, language: str = "en") -> pd.DataFrame:
                     path=art.source,
                     fix="check that the file holds the article's text.",
                 )
+    n_long, note = long_sentences_note(sentences)
+    if note:
+        inp.note(note, kind="long_sentences", count=n_long)
     return validate_sentences(sentences)
 
 
@@ -319,6 +322,8 @@ def compare(
             "omissions": len(omissions),
             "embedding_cache_hits": cache.hits if cache else 0,
             "embedding_cache_misses": cache.misses if cache else len(sentences),
+            "skipped": dict(sorted(inp.skipped.items())),
+            "warnings": len(notes),
         },
         "notes": notes,
     }

@@ -7,7 +7,15 @@ import re
 
 import pandas as pd
 
-__all__ = ["split_sentences", "segment"]
+__all__ = ["split_sentences", "segment", "long_sentences_note", "LONG_SENTENCE_CHARS"]
+
+#: pysbd's run time grows faster than linearly with the length of a block, so
+#: longer blocks are split window by window (sentences that cross a window edge
+#: are carried over whole).
+_WINDOW = 2000
+#: A sentence longer than this is kept whole but reported: the model reads only its start.
+LONG_SENTENCE_CHARS = 5000
+_BOUNDARY_CHARS = re.compile(r"[.!?\u2026:;\u3002\uff01\uff1f\u061f\u0964]")
 
 _END = re.compile(r"""[.!?\u2026:;]["'\u201d\u2019)\]]*\s*$""")
 
@@ -16,7 +24,46 @@ _END = re.compile(r"""[.!?\u2026:;]["'\u201d\u2019)\]]*\s*$""")
 def _segmenter(language: str):
     import pysbd
 
-    return pysbd.Segmenter(language=language, clean=False)
+    from .errors import InputError
+
+    try:
+        return pysbd.Segmenter(language=language, clean=False, char_span=True)
+    except (ValueError, KeyError):
+        from pysbd.languages import LANGUAGE_CODES
+
+        raise InputError(
+            f"sentence splitting does not support language {language!r}.",
+            fix=f"give --language as one of {', '.join(sorted(LANGUAGE_CODES))} "
+            "(for other languages, 'en' splits at . ! ? reasonably).",
+        ) from None
+
+
+def _split_block(block: str, segmenter) -> list[str]:
+    """pysbd over one block, window by window when the block is long; nothing is dropped."""
+    pieces: list[str] = []
+    carry = ""
+    pos = 0
+    while pos < len(block):
+        chunk = block[pos : pos + _WINDOW]
+        last = pos + len(chunk) >= len(block)
+        cuts = []
+        if _BOUNDARY_CHARS.search(chunk):
+            starts = [sp.start for sp in segmenter.segment(chunk)]
+            cuts = sorted({c for c in starts[1:] if 0 < c < len(chunk)})
+        if not cuts:  # one sentence, which may go on past this window
+            carry += chunk
+            pos += len(chunk)
+            continue
+        edges = [0, *cuts, len(chunk)] if last else [0, *cuts]
+        texts = [chunk[i:j] for i, j in zip(edges, edges[1:])]
+        texts[0] = carry + texts[0]
+        pieces.extend(texts)
+        carry = ""
+        # the window's last sentence may go on past it: read it again in the next window
+        pos += len(chunk) if last else cuts[-1]
+    if carry:
+        pieces.append(carry)
+    return pieces
 
 
 def _blocks(text: str) -> list[str]:
@@ -71,7 +118,7 @@ def split_sentences(text: str, *, language: str = "en") -> list[str]:
     segmenter = _segmenter(language)
     sentences: list[str] = []
     for block in _blocks(text):
-        for piece in segmenter.segment(block):
+        for piece in _split_block(block, segmenter):
             piece = piece.strip()
             if piece:
                 sentences.append(piece)
@@ -100,3 +147,16 @@ def segment(articles: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
         for position, sentence in enumerate(split_sentences(art.text, language=language)):
             rows.append((art.event, art.outlet, position, sentence, source))
     return pd.DataFrame(rows, columns=["event", "outlet", "position", "text", "source"]).astype({"position": "int64"})
+
+
+def long_sentences_note(sentences: pd.DataFrame) -> tuple[int, str | None]:
+    """How many sentences are so long that the model reads only their start, and a warning (or None)."""
+    lengths = sentences["text"].astype(str).str.len()
+    long = lengths > LONG_SENTENCE_CHARS
+    if not long.any():
+        return 0, None
+    return int(long.sum()), (
+        f"{int(long.sum())} sentence(s) are longer than {LONG_SENTENCE_CHARS:,} characters (longest: "
+        f"{int(lengths.max()):,}, outlet {sentences.loc[lengths.idxmax(), 'outlet']!r}); they are kept whole, "
+        "but the model reads only the first few hundred words of each."
+    )

@@ -1,0 +1,541 @@
+"""The catalogue of bad and odd inputs, each run through the command line.
+
+Every entry either works (with a warning naming what was cleaned or skipped,
+counted in provenance) or stops with exit code 2 and one message that names
+the file, the row where there is one, and the fix. No entry shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from narrative.cli import main
+
+A = "The mayor opened the new bridge on Monday. Officials said it cost two million dollars. Residents welcomed it."
+B = "The new bridge was opened by the mayor on Monday. It cost about two million dollars, officials said."
+C = "Traffic jams followed the opening of the bridge. The mayor said the bridge cost two million dollars."
+
+
+def _folder(root: Path, files: dict) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (root / name).write_bytes(data)
+    return root
+
+
+def _ab(root: Path, **more) -> Path:
+    return _folder(root, {"alpha.txt": A, "beta.txt": B, **more})
+
+
+def _table(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _csv(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+def run(args, capsys):
+    """Run the CLI; return (exit code, stdout, stderr); no traceback may appear."""
+    code = main(["compare", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+# --------------------------------------------------------------------------- inputs that stop
+
+# id -> (build(tmp) -> (input path, extra args), substrings the error must hold)
+ERRORS = {
+    "empty_folder": (lambda t: (_folder(t / "in", {}), []), ["in:", "no articles found", "Fix:"]),
+    "only_non_article_files": (
+        lambda t: (_folder(t / "in", {"a.pdf": b"%PDF", "b.docx": b"PK"}), []),
+        ["no articles found", "Fix:"],
+    ),
+    "all_files_empty": (
+        lambda t: (_folder(t / "in", {"alpha.txt": "", "beta.txt": " \n"}), []),
+        ["every article file is empty", "Fix:"],
+    ),
+    "binary_junk_nul": (
+        lambda t: (_ab(t / "in", **{"gamma.txt": bytes(range(256)) * 40}), []),
+        ["gamma.txt", "looks binary", "Fix:"],
+    ),
+    "binary_junk_controls": (
+        lambda t: (_ab(t / "in", **{"gamma.txt": bytes(range(1, 32)) * 200}), []),
+        ["gamma.txt", "control characters", "Fix:"],
+    ),
+    "wrong_encoding_given": (
+        lambda t: (_ab(t / "in", **{"gamma.txt": "Café société".encode("latin-1")}), ["--encoding", "utf-8"]),
+        ["gamma.txt", "cannot decode", "Fix:"],
+    ),
+    "unknown_encoding_name": (
+        lambda t: (_ab(t / "in"), ["--encoding", "klingon-8"]),
+        ["alpha.txt", "klingon-8", "Fix:"],
+    ),
+    "table_missing_outlet_column": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"source": ["x", "y"], "text": [A, B]})), []),
+        ["a.csv", "no 'outlet' column", "Fix:"],
+    ),
+    "table_misspelled_outlet": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"outlett": ["x", "y"], "text": [A, B]})), []),
+        ["a.csv", "'outlett' meant to be 'outlet'", "Fix:"],
+    ),
+    "table_misspelled_text": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"outlet": ["x", "y"], "txt": [A, B]})), []),
+        ["a.csv", "'txt' meant to be 'text'", "Fix:"],
+    ),
+    "table_text_and_sentence": (
+        lambda t: (_table(t / "a.csv", "outlet,text,sentence\nx,a,b\ny,c,d\n"), []),
+        ["a.csv", "both 'text' and 'sentence'", "Fix:"],
+    ),
+    "table_header_only": (
+        lambda t: (_table(t / "a.csv", "outlet,text\n"), []),
+        ["a.csv", "no rows", "Fix:"],
+    ),
+    "table_empty_file": (lambda t: (_table(t / "a.csv", ""), []), ["a.csv", "the table is empty", "Fix:"]),
+    "table_whitespace_file": (lambda t: (_table(t / "a.tsv", "  \n\n\t\n"), []), ["a.tsv", "empty", "Fix:"]),
+    "table_unclosed_quote": (
+        lambda t: (_table(t / "a.csv", 'outlet,text\nx,"never closed\ny,b\n'), []),
+        ["a.csv", "cannot parse the CSV", "Fix:"],
+    ),
+    "article_table_nan_text": (
+        lambda t: (
+            _table(t / "a.jsonl", json.dumps({"outlet": "x", "text": A}) + '\n{"outlet": "y", "text": null}\n'),
+            [],
+        ),
+        ["a.jsonl, row 2", "no text", "Fix:"],
+    ),
+    "article_table_empty_outlet": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"outlet": ["x", " "], "text": [A, B]})), []),
+        ["a.csv, row 3", "no outlet name", "Fix:"],
+    ),
+    "jsonl_bad_line": (
+        lambda t: (_table(t / "a.jsonl", json.dumps({"outlet": "x", "text": A}) + "\n{outlet: y}\n"), []),
+        ["a.jsonl, row 2", "not valid JSON", "Fix:"],
+    ),
+    "jsonl_not_object": (
+        lambda t: (_table(t / "a.jsonl", json.dumps({"outlet": "x", "text": A}) + '\n["y", "text"]\n'), []),
+        ["a.jsonl, row 2", "not an object", "Fix:"],
+    ),
+    "parquet_corrupt": (
+        lambda t: (_folder(t, {"a.parquet": b"PAR1 this is not parquet PAR1"}) / "a.parquet", []),
+        ["a.parquet", "cannot parse the PARQUET", "Fix:"],
+    ),
+    "sentence_table_duplicate_positions": (
+        lambda t: (
+            _csv(
+                t / "s.csv",
+                pd.DataFrame({"outlet": ["x", "x", "y"], "position": [0, 0, 1], "sentence": ["a b", "c d", "e f"]}),
+            ),
+            [],
+        ),
+        ["s.csv, row 2", "same position 0", "rows 2, 3", "Fix:"],
+    ),
+    "sentence_table_position_not_number": (
+        lambda t: (
+            _csv(
+                t / "s.csv",
+                pd.DataFrame({"outlet": ["x", "y"], "position": ["first", "1"], "sentence": ["a b", "c d"]}),
+            ),
+            [],
+        ),
+        ["s.csv, row 2", "whole number", "'first'", "Fix:"],
+    ),
+    "duplicate_outlet_files": (
+        lambda t: (_ab(t / "in", **{"Alpha.md": C}), []),
+        ["same outlet name", "Alpha.md", "alpha.txt", "Fix:"],
+    ),
+    "duplicate_outlet_rows": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"outlet": ["x", "y", "x"], "text": [A, B, C]})), []),
+        ["a.csv, row 2", "more than one article", "rows 2, 4", "Fix:"],
+    ),
+    "outlets_differ_in_case": (
+        lambda t: (
+            _csv(t / "s.csv", pd.DataFrame({"outlet": ["BBC", "bbc", "CNN"], "sentence": ["a b", "c d", "e f"]})),
+            [],
+        ),
+        ["s.csv", "'BBC' and 'bbc'", "differ only in case", "Fix:"],
+    ),
+    "one_outlet_folder": (
+        lambda t: (_folder(t / "in", {"alpha.txt": A}), []),
+        ["alpha.txt", "only one outlet", "Fix:"],
+    ),
+    "one_outlet_after_skipping_empty": (
+        lambda t: (_folder(t / "in", {"alpha.txt": A, "beta.txt": ""}), []),
+        ["alpha.txt", "only one outlet", "Fix:"],
+    ),
+    "one_outlet_table": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"outlet": ["x"], "text": [A]})), []),
+        ["a.csv", "only one outlet", "Fix:"],
+    ),
+    "single_article_file": (lambda t: (_ab(t / "in") / "alpha.txt", []), ["alpha.txt", "one outlet only", "Fix:"]),
+    "events_same_id_folders": (
+        lambda t: (_ab(t / "in" / "event").parent if _ab(t / "in" / "Event") else None, []),
+        ["'Event' and 'event'", "same id", "Fix:"],
+    ),
+    "events_same_id_table": (
+        lambda t: (
+            _csv(
+                t / "a.csv",
+                pd.DataFrame({"event": ["E1", "E1", "e1", "e1"], "outlet": ["x", "y", "x", "z"], "text": [A, B, C, A]}),
+            ),
+            [],
+        ),
+        ["a.csv, row 4", "'E1' and 'e1'", "differ only in case", "Fix:"],
+    ),
+    "event_without_second_outlet": (
+        lambda t: (
+            _csv(
+                t / "a.csv", pd.DataFrame({"event": ["e1", "e1", "e2"], "outlet": ["x", "y", "x"], "text": [A, B, C]})
+            ),
+            [],
+        ),
+        ["a.csv:4", "event 'e2' has only one outlet", "Fix:"],
+    ),
+    "missing_input": (lambda t: (t / "nowhere", []), ["nowhere", "no such file or folder", "Fix:"]),
+    "unknown_input_type": (
+        lambda t: (_folder(t, {"a.docx": b"PK"}) / "a.docx", []),
+        ["a.docx", "unknown input type '.docx'", "Fix:"],
+    ),
+    "unsupported_language": (lambda t: (_ab(t / "in"), ["--language", "xx"]), ["language 'xx'", "Fix:", "en"]),
+    "model_that_does_not_exist": (
+        lambda t: (_ab(t / "in"), ["--model", "no-such-org/no-such-model-xyz"]),
+        ["cannot load", "no-such-model-xyz", "Fix:"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERRORS))
+def test_bad_input_stops_with_message(case, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    build, expected = ERRORS[case]
+    source, extra = build(tmp_path)
+    out = tmp_path / "out"
+    code, stdout, err = run([str(source), "--out", str(out), "-q", *extra], capsys)
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.startswith("narrative: error: ")]
+    assert len(lines) == 1, err
+    for text in expected:
+        assert text in lines[0], lines[0]
+    assert not (out / "provenance.json").exists()
+
+
+# --------------------------------------------------------------------------- inputs that work
+
+
+def _sentences_csv(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "sentences.csv", keep_default_na=False, dtype={"text": str})
+
+
+def _provenance(out: Path) -> dict:
+    return json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+
+
+def _compare_ok(args, capsys, *, warnings=(), skipped=None):
+    code, stdout, err = run(args, capsys)
+    assert code == 0, err
+    out = Path(args[args.index("--out") + 1])
+    for text in warnings:
+        assert any(text in line for line in err.splitlines() if line.startswith("narrative: warning: ")), err
+    prov = _provenance(out)
+    if skipped is not None:
+        assert prov["counts"]["skipped"] == skipped
+        if "-q" not in args:
+            for kind, n in skipped.items():
+                assert f"{n} {kind.replace('_', ' ')}" in stdout
+    assert len(prov["notes"]) == prov["counts"]["warnings"]
+    return out, stdout, err
+
+
+@pytest.mark.parametrize("content", ["", "  \n\t\n \n"], ids=["empty", "whitespace"])
+def test_empty_article_file_is_skipped(tmp_path, capsys, content):
+    src = _ab(tmp_path / "in", **{"gamma.txt": content})
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out")],
+        capsys,
+        warnings=["gamma.txt: the article is empty", "skipped"],
+        skipped={"empty_files": 1},
+    )
+    assert set(_sentences_csv(out)["outlet"]) == {"alpha", "beta"}
+
+
+def test_html_without_article_body_is_skipped(tmp_path, capsys):
+    page = "<html><head><title>Home</title><script>var x = 1;</script></head><body><nav><a href='/'>Home</a></nav></body></html>"
+    src = _ab(tmp_path / "in", **{"gamma.html": page})
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["gamma.html: ", "The file was skipped."],
+        skipped={"empty_files": 1},
+    )
+    assert "gamma" not in set(_sentences_csv(out)["outlet"])
+
+
+def test_non_article_files_are_skipped(tmp_path, capsys):
+    src = _ab(tmp_path / "in", **{"notes.pdf": b"%PDF-1.4", "data.json": "{}"})
+    _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["skipped 2 file(s) that are not articles (data.json, notes.pdf)"],
+        skipped={"non_article_files": 2},
+    )
+
+
+@pytest.mark.parametrize(
+    ("encode", "warning"),
+    [
+        (lambda t: t.encode("latin-1"), "not valid UTF-8; read as Windows-1252"),
+        (lambda t: t.encode("utf-16"), None),
+        (lambda t: t.encode("utf-16-le"), "read as UTF-16-LE (no byte-order mark)"),
+        (lambda t: t.encode("utf-16-be"), "read as UTF-16-BE (no byte-order mark)"),
+        (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), None),
+        (lambda t: t.replace("\n", "\r\n").encode("utf-8"), None),
+        (lambda t: t.replace("\n", "\r").encode("utf-8"), None),
+    ],
+    ids=["latin1", "utf16_bom", "utf16le_no_bom", "utf16be_no_bom", "utf8_bom", "crlf", "cr"],
+)
+def test_encodings_and_line_endings_read_the_same_text(tmp_path, capsys, encode, warning):
+    text = "Café owners near the bridge said business was up.\nThe mayor's office counted 5,000 visitors."
+    src = _ab(tmp_path / "in", **{"gamma.txt": encode(text)})
+    out, _, err = _compare_ok([str(src), "--out", str(tmp_path / "out"), "-q"], capsys)
+    if warning:
+        assert warning in err
+    else:
+        assert "gamma.txt" not in err
+    got = _sentences_csv(out)
+    assert got.loc[got["outlet"] == "gamma", "text"].tolist() == text.split("\n")
+
+
+def test_nan_sentence_cells_are_kept_as_empty_sentences(tmp_path, capsys):
+    frame = pd.DataFrame(
+        {
+            "outlet": ["x", "x", "x", "y", "y"],
+            "sentence": ["The bridge opened.", None, "It cost a lot.", "A bridge opened.", None],
+        }
+    )
+    src = _csv(tmp_path / "s.csv", frame)
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["2 sentence row(s) are empty (first: row 3)"],
+        skipped={"empty_sentences": 2},
+    )
+    got = _sentences_csv(out)
+    assert got["text"].tolist() == frame["sentence"].fillna("").tolist()
+    assert got.loc[got["text"] == "", "claim_id"].eq("").all()
+
+
+def test_gaps_in_position_are_kept(tmp_path, capsys):
+    frame = pd.DataFrame(
+        {
+            "outlet": ["x", "y", "x", "y", "x"],
+            "position": [10, 3, 0, 7, 5],
+            "sentence": [
+                "Third of x here.",
+                "First of y here.",
+                "First of x here.",
+                "Second of y here.",
+                "Second of x here.",
+            ],
+        }
+    )
+    out, _, _ = _compare_ok([str(_csv(tmp_path / "s.csv", frame)), "--out", str(tmp_path / "out"), "-q"], capsys)
+    got = _sentences_csv(out)
+    assert list(zip(got["outlet"], got["position"])) == [("x", 0), ("x", 5), ("x", 10), ("y", 3), ("y", 7)]
+    assert got["text"].str.split().str[0].tolist() == ["First", "Second", "Third", "First", "Second"]
+
+
+def test_spaces_around_names_are_trimmed(tmp_path, capsys):
+    frame = pd.DataFrame({"event": [" e1", "e1 "], "outlet": ["x ", "y"], "text": [A, B]})
+    out, _, _ = _compare_ok(
+        [str(_csv(tmp_path / "a.csv", frame)), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["removed spaces around 3 outlet or event name(s)"],
+        skipped={"trimmed_names": 3},
+    )
+    got = _sentences_csv(out)
+    assert set(got["event"]) == {"e1"} and set(got["outlet"]) == {"x", "y"}
+
+
+def test_five_megabyte_sentence_is_kept_whole(tmp_path, capsys):
+    huge = "The bridge " + "very " * 1_000_000 + "long."
+    src = _ab(tmp_path / "in", **{"gamma.txt": huge})
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q", "--no-figures"],
+        capsys,
+        warnings=["1 sentence(s) are longer than 5,000 characters (longest: 5,000,016, outlet 'gamma')"],
+        skipped={"long_sentences": 1},
+    )
+    got = _sentences_csv(out)
+    assert got.loc[got["outlet"] == "gamma", "text"].tolist() == [huge]
+
+
+def test_ten_thousand_one_word_sentences(tmp_path, capsys):
+    words = [f"Word{k % 300}." for k in range(10_000)]
+    src = _ab(tmp_path / "in", **{"gamma.txt": "\n".join(words)})
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q", "--no-figures"],
+        capsys,
+        warnings=["10000 sentence(s) state no claim"],
+    )
+    got = _sentences_csv(out)
+    assert got.loc[got["outlet"] == "gamma", "text"].tolist() == words
+    assert got.loc[got["outlet"] == "gamma", "position"].tolist() == list(range(10_000))
+
+
+def test_non_english_emoji_and_right_to_left_text(tmp_path, capsys):
+    texts = {
+        "russian.txt": "Мэр открыл новый мост в понедельник. Строительство стоило два миллиона долларов.",
+        "arabic.txt": "افتتح رئيس البلدية الجسر الجديد يوم الاثنين. بلغت التكلفة مليوني دولار.",
+        "hebrew.txt": "ראש העיר פתח את הגשר החדש ביום שני. העלות הייתה שני מיליון דולר.",
+        "emoji.txt": "The bridge is open 🎉🌉! Crowds cheered 👏🏽 as the mayor cut the ribbon.",
+    }
+    src = _folder(tmp_path / "in", texts)
+    out, _, _ = _compare_ok([str(src), "--out", str(tmp_path / "out"), "-q"], capsys)
+    got = _sentences_csv(out)
+    for name, text in texts.items():
+        assert "".join(got.loc[got["outlet"] == name[:-4], "text"]).replace(" ", "") == text.replace(" ", "")
+    assert "\u05e8\u05d0\u05e9" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_russian_with_its_own_splitter(tmp_path, capsys):
+    src = _folder(
+        tmp_path / "in",
+        {"a.txt": "Мэр открыл мост. Он стоил два миллиона.", "b.txt": "Мост открыт. Стоимость - два миллиона."},
+    )
+    out, _, _ = _compare_ok([str(src), "--out", str(tmp_path / "out"), "-q", "--language", "ru"], capsys)
+    assert _sentences_csv(out)["text"].tolist() == [
+        "Мэр открыл мост.",
+        "Он стоил два миллиона.",
+        "Мост открыт.",
+        "Стоимость - два миллиона.",
+    ]
+
+
+def test_hostile_event_name_stays_inside_the_output_folder(tmp_path, capsys):
+    frame = pd.DataFrame({"event": ["../../escape", "../../escape"], "outlet": ["x", "y"], "text": [A, B]})
+    out = tmp_path / "deep" / "out"
+    _compare_ok([str(_csv(tmp_path / "a.csv", frame)), "--out", str(out), "-q"], capsys)
+    pngs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png"))
+    assert pngs and all(p.startswith("figures/000-escape/") for p in pngs)
+    assert not (tmp_path / "escape").exists() and not (tmp_path / "deep" / "escape").exists()
+
+
+# --------------------------------------------------------------------------- output folders
+
+
+def test_output_path_is_a_file(tmp_path, capsys):
+    target = tmp_path / "out.txt"
+    target.write_text("mine")
+    code, _, err = run([str(_ab(tmp_path / "in")), "--out", str(target), "-q"], capsys)
+    assert code == 2 and "out.txt: the output path exists and is not a folder." in err
+    assert target.read_text() == "mine"
+
+
+def test_output_folder_with_other_files_needs_force(tmp_path, capsys):
+    out = _folder(tmp_path / "out", {"thesis.docx": b"my thesis"})
+    code, _, err = run([str(_ab(tmp_path / "in")), "--out", str(out), "-q"], capsys)
+    assert code == 2 and "not empty" in err and "--force" in err
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.docx"]
+    code, _, err = run([str(_ab(tmp_path / "in")), "--out", str(out), "-q", "--force"], capsys)
+    assert code == 0, err
+    assert (out / "thesis.docx").read_bytes() == b"my thesis"
+
+
+def test_output_folder_with_earlier_results_is_updated(tmp_path, capsys):
+    two_events = tmp_path / "in"
+    _ab(two_events / "first")
+    _folder(two_events / "second", {"alpha.txt": C, "beta.txt": B})
+    out = tmp_path / "out"
+    assert run([str(two_events), "--out", str(out), "-q"], capsys)[0] == 0
+    assert (out / "figures" / "second" / "coverage.png").is_file()
+    shutil.rmtree(two_events / "second")
+    assert run([str(two_events), "--out", str(out), "-q"], capsys)[0] == 0
+    prov = _provenance(out)
+    assert not (out / "figures" / "second").exists()  # the earlier run's outputs for a gone event
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert on_disk == sorted([*prov["outputs"], "provenance.json"])
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """An empty folder nobody may write into, root included (immutable flag, else a read-only mount)."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0:
+        yield folder
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+        return
+    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True)
+    if mount.returncode != 0:
+        pytest.skip(f"as root, no way to make a read-only folder here (chattr and mount both failed): {mount.stderr!r}")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_read_only_output_folder(tmp_path, capsys, read_only_folder):
+    code, _, err = run([str(_ab(tmp_path / "in")), "--out", str(read_only_folder), "-q"], capsys)
+    assert code == 2, err
+    assert f"narrative: error: {read_only_folder}: cannot write into the output folder (" in err
+    assert "Fix: give a writable folder with --out" in err
+    assert list(read_only_folder.iterdir()) == []
+
+
+def test_full_disk_keeps_earlier_results(tmp_path, capsys, example_dir):
+    """A write that fails part-way (here: a file-size limit, as on a full disk) leaves earlier results intact."""
+    import resource
+    import signal
+
+    out = tmp_path / "out"
+    assert run([str(example_dir), "--out", str(out), "-q", "--no-figures"], capsys)[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "narrative",
+            "compare",
+            str(example_dir),
+            "--out",
+            str(out),
+            "--no-cache",
+            "-q",
+            "--threshold",
+            "0.5",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1"},
+        preexec_fn=limit,
+        timeout=600,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (
+        "writing the results failed (File too large); earlier results in the folder were left as they were."
+        in proc.stderr
+    )
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".narrative-staging-")]
