@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["datasets_dir", "find_dataset", "read_basil"]
+__all__ = ["datasets_dir", "find_dataset", "read_basil", "read_basil_bias", "read_pac"]
 
 
 def datasets_dir() -> Path | None:
@@ -106,3 +106,98 @@ def read_basil(path=None, *, events=None) -> pd.DataFrame:
     frame["_o"] = frame["outlet"].map(lambda o: rank.get(o, 3))
     frame = frame.sort_values(["event", "_o", "outlet", "position"], kind="stable").drop(columns="_o")
     return frame.reset_index(drop=True)
+
+
+def _require(name: str, path):
+    if path is None:
+        path = find_dataset(name)
+        if path is None:
+            raise InputError(
+                f"the {name} corpus was not found.",
+                fix=f"set NARRATIVE_DATASETS to the folder that holds {name}/, or pass the path.",
+            )
+    return Path(path)
+
+
+def read_basil_bias(path=None, *, events=None) -> pd.DataFrame:
+    """BASIL's expert bias labels per body sentence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event``, ``outlet``, ``position`` (as in :func:`read_basil`), ``inf``
+        (the sentence holds at least one informational-bias span), ``lex``
+        (at least one lexical-bias span).
+    """
+    path = _require("basil", path)
+    wanted = None if events is None else set(events)
+    sentences = read_basil(path, events=events)
+    spans = set()
+    outlets = {}
+    for file in sorted((path / "articles").glob("*/*.json")):
+        doc = json.loads(file.read_text(encoding="utf-8"))
+        outlets[doc.get("uuid")] = (doc.get("triplet-uuid"), str(doc.get("source", "")).lower())
+    for file in sorted((path / "annotations").glob("*/*_ann.json")):
+        doc = json.loads(file.read_text(encoding="utf-8"))
+        event, outlet = outlets.get(doc.get("uuid"), (doc.get("triplet-uuid"), ""))
+        if wanted is not None and event not in wanted:
+            continue
+        for span in doc.get("phrase-level-annotations", []):
+            sid = str(span.get("id", ""))
+            if sid.startswith("p") and sid[1:].isdigit():
+                spans.add((event, outlet, int(sid[1:]), span.get("bias")))
+    out = sentences[["event", "outlet", "position"]].copy()
+    keys = list(zip(out["event"], out["outlet"], out["position"]))
+    out["inf"] = [(*k, "inf") in spans for k in keys]
+    out["lex"] = [(*k, "lex") in spans for k in keys]
+    return out
+
+
+def read_pac(path=None, *, stories=None) -> pd.DataFrame:
+    """PAC articles as a sentences table with their partisan-event counts.
+
+    Parameters
+    ----------
+    path : path, optional
+        The PAC folder (holding ``merged_annotations/``); default ``find_dataset("pac")``.
+    stories : iterable of int, optional
+        Story numbers to keep; default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence: ``event`` (``story-<s>``), ``outlet`` (the
+        article's side within the pair, ``left`` or ``right``; the document id
+        when both articles have the same side), ``position``, ``text``,
+        ``partisan`` and ``counter_partisan`` (numbers of such events in the
+        sentence, removed events left out), ``source`` (the outlet's name).
+    """
+    path = _require("pac", path)
+    folder = path / "merged_annotations" if (path / "merged_annotations").is_dir() else path
+    wanted = None if stories is None else {int(x) for x in stories}
+    docs = {}
+    for file in sorted(folder.glob("STORY_*_DOCUMENT_*.json")):
+        parts = file.stem.split("_")
+        story, document = int(parts[1]), int(parts[3])
+        if wanted is not None and story not in wanted:
+            continue
+        docs.setdefault(story, []).append((document, json.loads(file.read_text(encoding="utf-8"))))
+    rows = []
+    for story in sorted(docs):
+        sides = [str(d.get("relative_ideology", "")).lower() for _, d in docs[story]]
+        for (document, d), side in zip(sorted(docs[story], key=lambda x: x[0]), sides):
+            outlet = side if sides.count(side) == 1 and side else f"document-{document}"
+            counts: dict[int, list[int]] = {}
+            for e in d.get("events", []):
+                if e.get("remove"):
+                    continue
+                c = counts.setdefault(int(e["sentence_id"]), [0, 0])
+                if e.get("partisanship") == "Partisan":
+                    c[0] += 1
+                elif e.get("partisanship") == "Counter-Partisan":
+                    c[1] += 1
+            for sent in d.get("news", []):
+                c = counts.get(int(sent["id"]), [0, 0])
+                rows.append((f"story-{story}", outlet, int(sent["id"]), sent["text"], c[0], c[1], d.get("source", "")))
+    columns = ["event", "outlet", "position", "text", "partisan", "counter_partisan", "source"]
+    return pd.DataFrame(rows, columns=columns)

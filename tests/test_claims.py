@@ -1,0 +1,96 @@
+"""The pairwise claim aligner: chain-free claims, several claims per sentence, determinism, confidence."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from narrative.claims import ClaimAligner, claim_confidence, find_claims
+from narrative.pairs import PairScorer
+
+# probability = sigmoid(20 * cos - 15): cos 0.9 -> 0.95, cos 0.62 -> 0.07
+COS_ONLY = PairScorer(features=("cos",), mean=(0.0,), scale=(1.0,), coef=(20.0,), intercept=-15.0)
+
+
+def _angles(*degrees):
+    r = np.radians(degrees)
+    return np.column_stack([np.cos(r), np.sin(r)])
+
+
+def test_no_chaining_and_a_sentence_carries_two_claims():
+    X = _angles(0, 25.8, 51.7)  # a~b 0.90, b~c 0.90, a~c 0.62
+    est = ClaimAligner(threshold=0.5, scorer=COS_ONLY).fit(X, groups=["a", "b", "c"])
+    m = est.memberships_
+    assert set(m[0]) & set(m[1]) and set(m[1]) & set(m[2])
+    assert not set(m[0]) & set(m[2])  # a and c were never matched
+    assert len(m[1]) == 2
+    assert est.labels_[1] in m[1] and est.labels_[1] == m[1][0]
+
+
+def test_same_outlet_never_matched_and_scores_are_probabilities():
+    X = _angles(0, 1, 2)
+    est = ClaimAligner(threshold=0.5, scorer=COS_ONLY).fit(X, groups=["a", "a", "b"])
+    assert est.pair_scores_[0, 1] == 0
+    assert 0.9 < est.pair_scores_[0, 2] <= 1
+    assert np.all((est.scores_ >= 0) & (est.scores_ <= 1))
+
+
+@pytest.mark.parametrize(("params", "message"), [({"method": "kmeans"}, "method"), ({"scorer": 3}, "scorer")])
+def test_bad_parameters_name_the_parameter(params, message):
+    with pytest.raises(ValueError, match=message):
+        ClaimAligner(**params).fit(np.eye(3))
+
+
+def _table():
+    return pd.DataFrame(
+        {
+            "event": ["e"] * 6,
+            "outlet": ["a", "a", "b", "b", "c", "c"],
+            "position": [0, 1, 0, 1, 0, 1],
+            "text": ["Troops left the town.", "Rain fell all day.", "Soldiers withdrew from the town.",
+                     "Prices rose sharply.", "The troops pulled out.", "Schools were closed."],
+        }
+    )  # fmt: skip
+
+
+def test_find_claims_deterministic_input_untouched_and_confidence():
+    sentences = _table()
+    before = sentences.copy()
+    X = _angles(0, 90, 10, 200, 20, 300)
+    aligner = ClaimAligner(threshold=0.5, scorer=COS_ONLY)
+    membership, ids = find_claims(sentences, X, aligner=aligner)
+    pd.testing.assert_frame_equal(sentences, before)
+    assert ids[0].split(";")[0] == ids[2].split(";")[0] == ids[4].split(";")[0] == "C1"
+    again = find_claims(sentences, X, aligner=aligner)
+    assert again[1] == ids
+    pd.testing.assert_frame_equal(again[0], membership)
+    conf = claim_confidence(membership)
+    assert list(conf.columns) == ["event", "claim_id", "confidence", "uncertain"]
+    assert conf["confidence"].between(0, 1).all()
+    c1 = conf.set_index("claim_id").loc["C1"]
+    assert c1["confidence"] > 0.9 and not c1["uncertain"]
+
+
+def test_uncertain_when_a_match_sits_at_the_threshold():
+    X = _angles(0, 25.8, 90)  # a~b probability 0.95
+    sentences = _table().iloc[[0, 2, 4]].reset_index(drop=True)
+    membership, _ = find_claims(sentences, X, aligner=ClaimAligner(threshold=0.93, scorer=COS_ONLY))
+    conf = claim_confidence(membership).set_index("claim_id")
+    assert bool(conf.loc["C1", "uncertain"])  # gone at 0.98: a and b would each be alone
+
+
+def test_real_model_matches_paraphrases_not_topics(encoder):
+    sentences = pd.DataFrame(
+        {
+            "event": "e",
+            "outlet": ["a", "a", "b", "b"],
+            "position": [0, 1, 0, 1],
+            "text": ["Ukrainian troops withdrew from Konstantinovka on 22 November.",
+                     "The general staff called it a planned repositioning.",
+                     "On 22 November Ukrainian forces pulled out of Konstantinovka.",
+                     "Analysts expect the price of wheat to fall next year."],
+        }
+    )  # fmt: skip
+    X = encoder.encode(sentences["text"])
+    _, ids = find_claims(sentences, X)
+    assert ids[0] == ids[2]
+    assert ids[3] not in ids[:3]

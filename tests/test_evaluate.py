@@ -1,0 +1,59 @@
+"""Scoring claim alignment against gold annotations, and `narrative evaluate`."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from narrative.cli import main
+from narrative.errors import InputError
+from narrative.evaluate import evaluate, read_gold, score_alignment
+
+
+def test_score_alignment_counts_pairs_and_unique_sentences():
+    gold = pd.DataFrame(
+        {"event": "e", "outlet": ["a", "a", "b", "b", "c"], "position": [0, 1, 0, 1, 0],
+         "gold": ["C1", "C2;C3", "C1;C3", "C4", "C2"]}
+    )  # fmt: skip
+    pred = gold.assign(claim_id=["X1", "X2", "X1", "X2", "X9"])
+    s = score_alignment(gold, pred).set_index("event").loc["overall"]
+    # gold pairs: a0-b0, a1-b0, a1-c0; predicted: a0-b0, a1-b1
+    assert (s["pair_tp"], s["pair_fp"], s["pair_fn"]) == (1, 1, 2)
+    # gold unique: b1; predicted unique: c0
+    assert (s["unique_tp"], s["unique_fp"], s["unique_fn"]) == (0, 1, 1)
+    assert s["pair_precision"] == 0.5 and s["pair_recall"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_read_gold_rejects_a_file_without_sentences(tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text(json.dumps({"event": "x", "claims": {}}))
+    with pytest.raises(InputError, match="sentences"):
+        read_gold(bad)
+
+
+def test_cli_evaluate_on_the_bundled_answer_key(answers_path, tmp_path, capsys, cache_dir):
+    code = main(["evaluate", str(answers_path), "--out", str(tmp_path), "--sweep", "0.2:0.4:0.1",
+                 "--cache-dir", str(cache_dir), "-q"])  # fmt: skip
+    assert code == 0
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    assert scores["event"].tolist() == ["konstantinovka", "overall"]
+    assert pd.read_csv(tmp_path / "sweep.csv")["threshold"].tolist() == [0.2, 0.3, 0.4]
+    assert "pair_f1" in capsys.readouterr().out
+
+
+def test_cli_evaluate_missing_gold_exits_2(tmp_path):
+    assert main(["evaluate", str(tmp_path / "nope.json"), "-q"]) == 2
+
+
+@pytest.mark.datasets
+def test_dev_set_shipped_method_beats_naive_clustering(gold_dir, basil_dir, encoder, cache_dir):
+    from narrative.claims import ClaimAligner
+
+    ours = evaluate(gold_dir, model=encoder, cache_dir=cache_dir)["scores"].set_index("event").loc["overall"]
+    naive = evaluate(
+        gold_dir, model=encoder, cache_dir=cache_dir, aligner=ClaimAligner(threshold=0.6, method="cluster")
+    )
+    naive = naive["scores"].set_index("event").loc["overall"]
+    assert ours["pair_f1"] >= 0.5 and ours["unique_f1"] >= 0.75
+    assert ours["pair_f1"] > naive["pair_f1"] + 0.08
+    assert ours["unique_f1"] > naive["unique_f1"]
