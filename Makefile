@@ -28,5 +28,15 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check narrative tests bench
 	$(BIN)/ruff format --check narrative tests bench
 
+## README images (docs/notebook-N-*.png): notebook 5 run headless, one figure per notebook.
+docs: $(VENV)/.installed
+	mkdir -p build
+	$(BIN)/papermill notebooks/05-paper-figures.ipynb build/05-paper-figures.ipynb -k python3 --cwd notebooks \
+		-p out_dir ../build/paper-docs -p readme_dir ../docs -p dpi 110
+
+## Open the notebook suite in JupyterLab (--allow-root only when run as root).
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 clean:
 	rm -rf $(VENV) out .pytest_cache
