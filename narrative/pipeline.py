@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 import platform
 from dataclasses import dataclass, field
@@ -301,7 +300,7 @@ def compare(
         files[Path(rel).as_posix()] = digest
     provenance = {
         "narrative": __version__,
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "command": None,
         "libraries": _versions(),
         "model": encoder.describe(),
@@ -341,14 +340,3 @@ def compare(
         notes=notes,
     )
 
-
-def _json_default(obj):
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating,)):
-        return float(obj)
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
-
-
-def dump_json(obj) -> str:
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
