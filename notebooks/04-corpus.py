@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import narrative
 from narrative import plot
 from narrative.datasets import find_dataset, read_basil
+from narrative.profiles import PLACEMENTS
 
 # %%
 path = basil_path or find_dataset("basil")
@@ -56,4 +57,5 @@ profiles.pivot_table(index="outlet", columns="measure", values="rate", sort=Fals
 
 # %%
 placement = narrative.majority_placement(corpus.coverage, corpus.sentences)
-placement.groupby(["event", "outlet"], sort=False)["placement"].value_counts().unstack(fill_value=0).head(12)
+counts = placement.groupby(["event", "outlet"], sort=False)["placement"].value_counts().unstack(fill_value=0)
+counts.reindex(columns=list(PLACEMENTS), fill_value=0).head(12)
