@@ -1,0 +1,142 @@
+"""Corpus runs: per-event units in one process, in processes and on Dask give the same files; resume."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from narrative import corpus
+from narrative.corpus import compare_corpus, list_events
+
+pytestmark = pytest.mark.model
+
+EVENTS = ("ev-a", "ev-b", "ev-c")
+
+
+@pytest.fixture
+def small_corpus(tmp_path, example_dir) -> Path:
+    """The bundled example under three event ids."""
+    root = tmp_path / "corpus"
+    for e in EVENTS:
+        shutil.copytree(example_dir, root / e)
+    return root
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    """The combined output files (not the per-event working folders), provenance without its timestamp."""
+    files = {}
+    for p in sorted(out.rglob("*")):
+        rel = p.relative_to(out).as_posix()
+        if p.is_file() and not rel.startswith("events/"):
+            data = p.read_bytes()
+            if rel == "provenance.json":
+                prov = json.loads(data)
+                prov.pop("created")
+                data = json.dumps(prov, sort_keys=True).encode()
+            files[rel] = data
+    return files
+
+
+def test_processes_and_dask_give_the_same_files_as_one_process(small_corpus, tmp_path, cache_dir):
+    distributed = pytest.importorskip("distributed")
+    single = compare_corpus(small_corpus, tmp_path / "one", cache_dir=cache_dir)
+    assert single.computed == list(EVENTS)
+    reference = _files(tmp_path / "one")
+    assert {"sentences.csv", "claims.csv", "report.html", "provenance.json"} <= set(reference)
+    assert any(k.startswith("figures/ev-b/") for k in reference)
+
+    jobs = compare_corpus(small_corpus, tmp_path / "jobs", cache_dir=cache_dir, jobs=2)
+    assert jobs.computed == list(EVENTS)
+    assert _files(tmp_path / "jobs") == reference
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        run = compare_corpus(small_corpus, tmp_path / "dask", cache_dir=cache_dir, scheduler=cluster.scheduler_address)
+    assert run.computed == list(EVENTS)
+    assert _files(tmp_path / "dask") == reference
+
+
+def test_combined_tables_equal_a_whole_corpus_compare(small_corpus, tmp_path, cache_dir, encoder):
+    import narrative
+
+    compare_corpus(small_corpus, tmp_path / "corpus-out", cache_dir=cache_dir)
+    narrative.compare(small_corpus, model=encoder, cache_dir=cache_dir).write(tmp_path / "whole")
+    for name in ("sentences.csv", "claims.csv", "coverage.csv", "omissions.csv", "outlets.csv"):
+        assert (tmp_path / "corpus-out" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+
+
+def test_interrupted_run_resumes_without_redoing_finished_events(small_corpus, tmp_path, cache_dir):
+    out = tmp_path / "out"
+    compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    before = _files(out)
+    # an interruption during ev-b: its marker never written, its files half there; combined files not yet made
+    (out / "events" / "ev-b" / "done.json").unlink()
+    (out / "events" / "ev-b" / "sentences.csv").write_text("half")
+    (out / "provenance.json").unlink()
+    again = compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    assert again.computed == ["ev-b"]
+    assert again.reused == ["ev-a", "ev-c"]
+    assert _files(out) == before
+
+
+def test_warm_run_neither_loads_the_model_nor_recomputes(small_corpus, tmp_path, cache_dir, monkeypatch):
+    out = tmp_path / "out"
+    compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    corpus._ENCODERS.clear()
+
+    def no_model(self):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(corpus.SentenceEncoder, "_load_torch", no_model)
+    warm = compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    assert warm.reused == list(EVENTS) and warm.computed == []
+    # a new threshold recomputes the claims from cached vectors: still no model
+    changed = compare_corpus(small_corpus, out, cache_dir=cache_dir, threshold=0.7)
+    assert changed.computed == list(EVENTS)
+    marker = json.loads((out / "events" / "ev-a" / "done.json").read_text())
+    assert marker["provenance"]["settings"]["threshold"] == 0.7
+    assert marker["provenance"]["counts"]["embedding_cache_misses"] == 0
+
+
+def test_parquet_dataset_streams_by_event(tmp_path, cache_dir, encoder, example_dir):
+    import narrative
+    from narrative.io import read_input
+    from narrative.pipeline import prepare_sentences
+
+    base = prepare_sentences(read_input(example_dir))[["outlet", "position", "text"]]
+    rows = pd.concat([base.assign(event=e) for e in ("p1", "p2")], ignore_index=True)
+    dataset = tmp_path / "dataset"
+    rows.to_parquet(dataset, partition_cols=["event"], index=False)
+    units = list_events(dataset)
+    assert [u.event for u in units] == ["p1", "p2"]
+    assert len(units[1].read()) == len(base)
+    assert set(units[1].read()["event"]) == {"p2"}
+    compare_corpus(dataset, tmp_path / "out", cache_dir=cache_dir)
+    whole = narrative.compare(rows[["event", "outlet", "position", "text"]], model=encoder, cache_dir=cache_dir)
+    whole.write(tmp_path / "whole")
+    assert (tmp_path / "out" / "claims.csv").read_bytes() == (tmp_path / "whole" / "claims.csv").read_bytes()
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5])
+def test_bad_jobs_is_refused(small_corpus, tmp_path, jobs):
+    with pytest.raises(Exception, match="'jobs' parameter must be a positive integer"):
+        compare_corpus(small_corpus, tmp_path / "out", jobs=jobs)
+
+
+def test_onnx_backends_agree_with_torch(encoder, tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from narrative.embed import SentenceEncoder
+
+    texts = ["The mayor resigned on Tuesday.", "Prices rose sharply.", "Ok.", "x " * 300]
+    ref = encoder.encode(texts)
+    fp32 = SentenceEncoder(backend="onnx", cache_dir=tmp_path).encode(texts)
+    int8 = SentenceEncoder(backend="onnx-int8", cache_dir=tmp_path).encode(texts)
+    assert fp32.shape == int8.shape == ref.shape
+    np.testing.assert_allclose((fp32 * ref).sum(axis=1), 1.0, atol=1e-4)
+    assert (int8 * ref).sum(axis=1).min() > 0.95
+    assert SentenceEncoder(backend="onnx-int8", cache_dir=tmp_path).fingerprint != encoder.fingerprint
