@@ -535,6 +535,7 @@ class EmbeddingCache:
         return hashlib.sha256(f"{fingerprint}\0{text}".encode()).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """The valid vectors stored under ``keys``; corrupt entries are counted in ``repaired`` and left out."""
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
         con = self._connect()
@@ -545,10 +546,16 @@ class EmbeddingCache:
                 for key, dim, crc, data in con.execute(
                     f"SELECT key, dim, crc, data FROM vectors WHERE key IN ({marks})", chunk
                 ):
-                    if len(data) != 4 * dim or zlib.crc32(data) != crc:
+                    if not isinstance(data, bytes) or len(data) != 4 * dim or zlib.crc32(data) != crc:
                         self.repaired += 1
                         continue  # corrupt entry: recomputed and overwritten
                     found[key] = np.frombuffer(data, dtype=np.float32)
+        except sqlite3.DatabaseError as exc:  # damage found only while reading pages
+            if "malformed" not in str(exc) and "not a database" not in str(exc):
+                raise
+            con.close()
+            self._set_aside()
+            return {}
         finally:
             con.close()
         return found
