@@ -497,13 +497,14 @@ def test_read_only_output_folder(tmp_path, capsys, read_only_folder):
     assert list(read_only_folder.iterdir()) == []
 
 
-def test_full_disk_keeps_earlier_results(tmp_path, capsys, example_dir):
+def test_full_disk_keeps_earlier_results(tmp_path, capsys):
     """A write that fails part-way (here: a file-size limit, as on a full disk) leaves earlier results intact."""
     import resource
     import signal
 
+    src = _ab(tmp_path / "in", **{"gamma.txt": C})
     out = tmp_path / "out"
-    assert run([str(example_dir), "--out", str(out), "-q", "--no-figures"], capsys)[0] == 0
+    assert run([str(src), "--out", str(out), "-q"], capsys)[0] == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def limit():
@@ -516,7 +517,7 @@ def test_full_disk_keeps_earlier_results(tmp_path, capsys, example_dir):
             "-m",
             "narrative",
             "compare",
-            str(example_dir),
+            str(src),
             "--out",
             str(out),
             "--no-cache",
