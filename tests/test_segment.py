@@ -1,0 +1,77 @@
+"""Sentence splitting: abbreviations, line structure, long blocks split window by window."""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+from narrative.errors import InputError
+from narrative.segment import LONG_SENTENCE_CHARS, long_sentences_note, segment, split_sentences
+
+seg = importlib.import_module("narrative.segment")  # the package re-exports a function of the same name
+
+
+def test_abbreviations_and_times():
+    text = "Mr. Smith went to Washington. He arrived at 5 p.m. on Monday. The U.S. agreed."
+    assert split_sentences(text) == [
+        "Mr. Smith went to Washington.",
+        "He arrived at 5 p.m. on Monday.",
+        "The U.S. agreed.",
+    ]
+
+
+def test_one_sentence_per_line_and_hard_wrapped_lines():
+    text = "First line ends here.\nSecond one\nis wrapped over two lines.\n\nA paragraph without a stop"
+    assert split_sentences(text) == [
+        "First line ends here.",
+        "Second one is wrapped over two lines.",
+        "A paragraph without a stop",
+    ]
+
+
+@pytest.mark.parametrize("window", [50, 137, 400])
+def test_long_blocks_split_the_same_window_by_window(monkeypatch, window):
+    text = " ".join(
+        f"Mr. Jones said on day {k} that the U.S. bridge cost {k}.5 million dollars; it opened at 5 p.m. Why? "
+        f"\u201cBecause,\u201d he said!"
+        for k in range(40)
+    )
+    whole = split_sentences(text)
+    assert len(whole) == 40 * 3
+    monkeypatch.setattr(seg, "_WINDOW", window)
+    assert split_sentences(text) == whole
+
+
+def test_a_sentence_longer_than_the_window_is_kept_whole(monkeypatch):
+    monkeypatch.setattr(seg, "_WINDOW", 100)
+    long = "The report " + "goes on " * 200 + "and ends."
+    assert split_sentences(f"Before it. {long} After it.") == ["Before it.", long, "After it."]
+
+
+def test_segment_keeps_positions_and_does_not_modify_input():
+    articles = pd.DataFrame(
+        {"event": ["e", "e"], "outlet": ["a", "b"], "text": ["One. Two.", "Three."], "source": ["x", "y"]}
+    )
+    before = articles.copy()
+    got = segment(articles)
+    assert got[["outlet", "position", "text"]].values.tolist() == [
+        ["a", 0, "One."],
+        ["a", 1, "Two."],
+        ["b", 0, "Three."],
+    ]
+    pd.testing.assert_frame_equal(articles, before)
+
+
+def test_long_sentences_note_counts_them():
+    frame = pd.DataFrame({"outlet": ["a", "b", "b"], "text": ["short", "x" * (LONG_SENTENCE_CHARS + 1), "y" * 9000]})
+    count, note = long_sentences_note(frame)
+    assert count == 2 and "longest: 9,000, outlet 'b'" in note
+    assert long_sentences_note(frame.iloc[:1]) == (0, None)
+
+
+def test_unsupported_language_is_an_input_error():
+    with pytest.raises(InputError, match="does not support language 'xx'") as info:
+        split_sentences("Hello there.", language="xx")
+    assert "ru" in info.value.fix and "en" in info.value.fix
