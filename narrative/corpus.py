@@ -74,7 +74,9 @@ class EventUnit:
         if self.kind == "parquet":
             import pyarrow.dataset as ds
 
-            table = ds.dataset(self.path, format="parquet").to_table(filter=ds.field("event") == self.event)
+            table = ds.dataset(self.path, format="parquet", partitioning="hive").to_table(
+                filter=ds.field("event") == self.event
+            )
             return _sentence_rows(table.to_pandas(), self.path)
         return _sentence_rows(self.rows, "<DataFrame>")
 
@@ -110,7 +112,7 @@ def list_events(source) -> list[EventUnit]:
     if parquet:
         import pyarrow.dataset as ds
 
-        dataset = ds.dataset(str(path), format="parquet")
+        dataset = ds.dataset(str(path), format="parquet", partitioning="hive")
         if "event" not in dataset.schema.names:
             raise InputError("the Parquet input has no 'event' column.", path=path, fix="add one event id per row.")
         events = dataset.to_table(columns=["event"]).column("event").to_pandas().astype(str)
