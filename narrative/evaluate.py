@@ -23,7 +23,12 @@ Where the sentences come from (first rule that applies):
 
 Every function takes and returns tidy DataFrames, so notebooks can score any
 alignment: :func:`read_gold`, :func:`gold_sentences`, :func:`score_alignment`,
-:func:`evaluate`, :func:`pair_table`.
+:func:`evaluate`, :func:`pair_table`, :func:`pool_scores`.
+
+Two checks against annotations made for other purposes score the sentences
+the tool calls "only this outlet said it" (:func:`uniqueness_table`):
+:func:`informational_bias_check` against BASIL's expert informational-bias
+sentences, :func:`partisan_enrichment` against PAC's partisan events.
 """
 
 from __future__ import annotations
@@ -46,6 +51,10 @@ __all__ = [
     "evaluate",
     "evaluate_command",
     "pair_table",
+    "pool_scores",
+    "uniqueness_table",
+    "informational_bias_check",
+    "partisan_enrichment",
     "SCORE_COLUMNS",
 ]
 
@@ -255,11 +264,39 @@ def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabel
     )
     total = counts.drop(columns="event").sum().to_dict()
     counts = pd.concat([counts, pd.DataFrame([{"event": "overall", **total}])], ignore_index=True)
+    return _add_rates(counts)
+
+
+_COUNT_COLUMNS = ("sentences", "pair_tp", "pair_fp", "pair_fn", "unique_tp", "unique_fp", "unique_fn")
+
+
+def _add_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """Precision / recall / F1 columns from the tp / fp / fn counts, in :data:`SCORE_COLUMNS` order."""
+    counts = counts.copy()
     for kind in ("pair", "unique"):
         prf = [_prf(a, b, c) for a, b, c in zip(counts[f"{kind}_tp"], counts[f"{kind}_fp"], counts[f"{kind}_fn"])]
         for k, name in enumerate(("precision", "recall", "f1")):
             counts[f"{kind}_{name}"] = [round(x[k], 4) for x in prf]
     return counts[list(SCORE_COLUMNS)]
+
+
+def pool_scores(scores: pd.DataFrame, events=None) -> pd.Series:
+    """Micro-averaged scores over some events of a :func:`score_alignment` table.
+
+    Sums the per-event counts (never the ``"overall"`` row) of ``events``
+    (default all) and recomputes precision / recall / F1: the way
+    leave-one-event-out scores of held-out events are pooled.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by :data:`SCORE_COLUMNS` (``event`` is ``"pooled"``).
+    """
+    rows = scores[scores["event"] != "overall"]
+    if events is not None:
+        rows = rows[rows["event"].isin(list(events))]
+    total = {c: int(rows[c].sum()) for c in _COUNT_COLUMNS}
+    return _add_rates(pd.DataFrame([{"event": "pooled", **total}])).iloc[0]
 
 
 def sweep_thresholds(
@@ -436,3 +473,224 @@ def evaluate_command(args, *, reporter) -> int:
             f"scores written to {folder}/ (scores.csv{', sweep.csv' if thresholds is not None else ''}, alignment.csv)"
         )
     return 0
+
+
+# -- checks against annotations made for other purposes (BASIL, PAC) ------------------
+
+
+def uniqueness_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, aligner=None) -> pd.DataFrame:
+    """Per sentence: does the tool say "only this outlet said it", and how strongly?
+
+    Aligns each event's sentences with ``aligner`` (default ``ClaimAligner()``,
+    the shipped method), once per event.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        ``event``, ``outlet``, ``position``, ``text``; row ``i`` has vector ``embeddings[i]``.
+    embeddings : ndarray of shape (n_sentences, dim)
+    aligner : ClaimAligner, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        In the row order of ``sentences``: ``event``, ``outlet``, ``position``,
+        ``states_claim`` (the sentence can state a claim at all),
+        ``unique`` (it states a claim and shares none with a sentence of
+        another outlet: the sentence-level "unique" of :func:`score_alignment`),
+        ``best_match`` (its best match score with a sentence of another outlet,
+        0-1) and ``only_here`` (``1 - best_match``; 0 for sentences that state
+        no claim, which the charts never call unique).
+    """
+    from sklearn.base import clone
+
+    from .claims import states_claim
+
+    if len(sentences) != len(embeddings):
+        raise ValueError(f"{len(sentences)} sentences but {len(embeddings)} embeddings.")
+    aligner = ClaimAligner() if aligner is None else aligner
+    sentences = sentences.reset_index(drop=True)
+    n = len(sentences)
+    claim = np.zeros(n, dtype=bool)
+    unique = np.zeros(n, dtype=bool)
+    best = np.zeros(n)
+    for _, frame in sentences.groupby("event", sort=False):
+        frame = frame.sort_values(["outlet", "position"], kind="stable")
+        index = frame.index.to_numpy()
+        groups = frame["outlet"].to_numpy()
+        mask = frame["text"].map(states_claim).to_numpy(dtype=bool)
+        est = clone(aligner).fit(
+            embeddings[index], groups=groups, mask=mask, texts=frame["text"].tolist(),
+            positions=frame["position"].to_numpy(),
+        )  # fmt: skip
+        n_claims = 1 + max((max(m) for m in est.memberships_ if m), default=-1)
+        holds = np.zeros((len(index), n_claims), dtype=float)
+        for i, labels in enumerate(est.memberships_):
+            holds[i, list(labels)] = 1.0
+        shares = (holds @ holds.T > 0) & (groups[:, None] != groups[None, :])
+        claim[index] = mask
+        unique[index] = mask & ~shares.any(axis=1)
+        best[index] = np.where(mask, est.pair_scores_.max(axis=1), 0.0)
+    out = sentences[["event", "outlet", "position"]].copy()
+    out["states_claim"] = claim
+    out["unique"] = unique
+    out["best_match"] = np.clip(best, 0.0, 1.0)
+    out["only_here"] = np.where(claim, 1.0 - out["best_match"], 0.0)
+    return out
+
+
+def informational_bias_check(
+    uniqueness: pd.DataFrame, labels: pd.DataFrame, *, label: str = "inf", score: str = "only_here", flag="unique"
+) -> dict:
+    """How well "only this outlet said it" predicts sentences annotated with ``label``.
+
+    Made for BASIL's informational bias (:func:`narrative.datasets.read_basil_bias`):
+    the experts marked sentences that add tangential, speculative or background
+    information, which is often information the other outlets left out.
+
+    Parameters
+    ----------
+    uniqueness : pandas.DataFrame
+        :func:`uniqueness_table` (or any table with ``event``, ``outlet``,
+        ``position``, a numeric ``score`` column and a boolean ``flag`` column).
+    labels : pandas.DataFrame
+        ``event``, ``outlet``, ``position`` and the boolean ``label`` column;
+        matched to ``uniqueness`` on the three keys (sentences without a label row count as negative).
+    flag : str or None
+        The tool's yes/no decision; None to skip its precision / recall / F1.
+
+    Returns
+    -------
+    dict
+        ``sentences``, ``positives``, ``base_rate``; ``average_precision`` of
+        ``score`` (a constant score gets the base rate, a perfect one 1);
+        ``best_f1`` and ``best_f1_threshold`` (the best F1 of any cut of
+        ``score``, picked on these same sentences, so optimistic);
+        ``flag_precision``, ``flag_recall``, ``flag_f1``, ``flagged``;
+        ``all_positive_f1`` (F1 of calling every sentence positive).
+    """
+    from sklearn.metrics import average_precision_score, precision_recall_curve
+
+    keys = ["event", "outlet", "position"]
+    y_table = labels[[*keys, label]].drop_duplicates(keys)
+    merged = uniqueness.merge(y_table, on=keys, how="left", validate="one_to_one")
+    y = merged[label].fillna(False).to_numpy(dtype=bool)
+    s = merged[score].to_numpy(dtype=float)
+    n, pos = len(y), int(y.sum())
+    out = {"sentences": n, "positives": pos, "base_rate": pos / n if n else 0.0}
+    if pos == 0 or pos == n:
+        ap, best_f1, best_t = float("nan"), float("nan"), float("nan")
+    else:
+        ap = float(average_precision_score(y, s))
+        precision, recall, cuts = precision_recall_curve(y, s)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0.0)
+        k = int(np.argmax(f1[:-1]))
+        best_f1, best_t = float(f1[k]), float(cuts[k])
+    out.update(average_precision=ap, best_f1=best_f1, best_f1_threshold=best_t)
+    if flag is not None:
+        f = merged[flag].to_numpy(dtype=bool)
+        tp = int((f & y).sum())
+        p, r, f1 = _prf(tp, int((f & ~y).sum()), int((~f & y).sum()))
+        out.update(flagged=int(f.sum()), flag_precision=p, flag_recall=r, flag_f1=f1)
+    out["all_positive_f1"] = _prf(pos, n - pos, 0)[2]
+    return out
+
+
+def _odds_ratio(a, b, c, d, z):
+    """Sample odds ratio of [[a, b], [c, d]] with Woolf's (log) interval; 0.5 added to every cell when one is 0."""
+    if min(a, b, c, d) == 0:
+        a, b, c, d = a + 0.5, b + 0.5, c + 0.5, d + 0.5
+    value = (a * d) / (b * c)
+    se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return float(value), float(value * np.exp(-z * se)), float(value * np.exp(z * se))
+
+
+def _mantel_haenszel(tables, z):
+    """Mantel-Haenszel odds ratio over 2x2 tables with the Robins-Breslow-Greenland interval."""
+    R = S = PR = PS_QR = QS = 0.0
+    for a, b, c, d in tables:
+        n = a + b + c + d
+        if n == 0:
+            continue
+        r, s_ = a * d / n, b * c / n
+        p, q = (a + d) / n, (b + c) / n
+        R, S = R + r, S + s_
+        PR, PS_QR, QS = PR + p * r, PS_QR + p * s_ + q * r, QS + q * s_
+    if R == 0 or S == 0:
+        return float("nan"), float("nan"), float("nan")
+    value = R / S
+    se = np.sqrt(PR / (2 * R**2) + PS_QR / (2 * R * S) + QS / (2 * S**2))
+    return float(value), float(value * np.exp(-z * se)), float(value * np.exp(z * se))
+
+
+def partisan_enrichment(
+    table: pd.DataFrame,
+    *,
+    column: str = "partisan",
+    unique: str = "unique",
+    strata: str | None = "event",
+    confidence: float = 0.95,
+) -> dict:
+    """Are sentences unique to one side enriched in that side's partisan events?
+
+    Made for PAC (:func:`narrative.datasets.read_pac` joined with
+    :func:`uniqueness_table`): each article's events are labelled Partisan when
+    they favour the article's own side, so a sentence of the left article with
+    a Partisan event favours the left. Sentences that state no claim
+    (``states_claim`` false, when that column is there) are left out; the rest
+    form the 2x2 table
+
+    ==================  ===================  ======================
+    \\                   with a ``column``    without
+    unique to one side  ``a``                ``b``
+    carried by both     ``c``                ``d``
+    ==================  ===================  ======================
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per sentence: boolean ``unique``, ``column`` (a count or a
+        boolean; above 0 counts as "with"), and ``strata`` (default ``event``).
+    strata : str or None
+        Also give the Mantel-Haenszel odds ratio over these groups (stories),
+        which compares sentences within a story only; None to skip.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    dict
+        ``a``, ``b``, ``c``, ``d``, ``sentences`` (their sum), ``left_out``
+        (sentences stating no claim), ``rate_unique`` (a / (a + b)),
+        ``rate_shared`` (c / (c + d)), ``odds_ratio`` with ``ci_low`` and
+        ``ci_high`` (Woolf's log interval; 0.5 added to every cell when one
+        is 0), ``p_value`` (Fisher's exact test, two-sided) and, with
+        ``strata``, ``mh_odds_ratio``, ``mh_ci_low``, ``mh_ci_high``, ``strata``.
+    """
+    from scipy.stats import fisher_exact, norm
+
+    rows = table
+    left_out = 0
+    if "states_claim" in table.columns:
+        keep = table["states_claim"].to_numpy(dtype=bool)
+        rows, left_out = table[keep], int((~keep).sum())
+    u = rows[unique].to_numpy(dtype=bool)
+    x = rows[column].to_numpy(dtype=float) > 0
+    a, b = int((u & x).sum()), int((u & ~x).sum())
+    c, d = int((~u & x).sum()), int((~u & ~x).sum())
+    z = float(norm.ppf(0.5 + confidence / 2))
+    value, lo, hi = _odds_ratio(a, b, c, d, z)
+    out = {
+        "a": a, "b": b, "c": c, "d": d, "sentences": a + b + c + d, "left_out": left_out,
+        "rate_unique": a / (a + b) if a + b else float("nan"),
+        "rate_shared": c / (c + d) if c + d else float("nan"),
+        "odds_ratio": value, "ci_low": lo, "ci_high": hi,
+        "p_value": float(fisher_exact([[a, b], [c, d]])[1]),
+    }  # fmt: skip
+    if strata is not None:
+        tables = []
+        for _, g in rows.assign(_u=u, _x=x).groupby(strata, sort=False):
+            gu, gx = g["_u"].to_numpy(), g["_x"].to_numpy()
+            tables.append(((gu & gx).sum(), (gu & ~gx).sum(), (~gu & gx).sum(), (~gu & ~gx).sum()))
+        mh, mlo, mhi = _mantel_haenszel(tables, z)
+        out.update(mh_odds_ratio=mh, mh_ci_low=mlo, mh_ci_high=mhi, strata=len(tables))
+    return out
