@@ -166,6 +166,16 @@ def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
     sentences["event"] = sentences["event"].astype(str)
     sentences["outlet"] = sentences["outlet"].astype(str)
     sentences["text"] = sentences["text"].fillna("").astype(str)
+    dup = sentences.duplicated(["event", "outlet", "position"], keep=False)
+    if dup.any():
+        rows = sentences.index[dup.to_numpy()].tolist()
+        first = sentences.loc[rows[0]]
+        raise InputError(
+            f"outlet {first['outlet']!r} of event {first['event']!r} has several sentences at position "
+            f"{first['position']} (rows {', '.join(str(r) for r in rows[:5])}, counting from 0).",
+            path=source,
+            fix="give each sentence of an article its own position, or drop the column to use row order.",
+        )
     for event, g in sentences.groupby("event", sort=False):
         outlets = list(dict.fromkeys(g["outlet"]))
         if len(outlets) < 2:
@@ -259,6 +269,8 @@ def compare(
     Comparison
     """
     if isinstance(source, pd.DataFrame):
+        # A DataFrame is a sentences table; its rows are kept in the given order (so that
+        # ``embeddings`` stay row-aligned), and ``position`` defaults to the row order.
         inp = Input(sentences=source.copy())
         if "position" not in inp.sentences.columns:
             inp.sentences["position"] = inp.sentences.groupby(["event", "outlet"], sort=False).cumcount()
@@ -339,4 +351,3 @@ def compare(
         provenance=provenance,
         notes=notes,
     )
-

@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -144,3 +145,11 @@ def test_bad_input_exits_2_without_traceback(tmp_path, case, capsys):
     assert str(path.name) in err
     assert "Traceback" not in err
     assert "Fix:" in err
+
+
+def test_dataframe_with_duplicate_positions_is_refused():
+    frame = pd.DataFrame(
+        {"event": ["e"] * 3, "outlet": ["a", "a", "b"], "position": [0, 0, 0], "text": ["x y z", "a b c", "d e f"]}
+    )
+    with pytest.raises(narrative.InputError, match=r"several sentences at position 0 \(rows 0, 1"):
+        narrative.compare(frame, embeddings=np.eye(3, dtype=np.float32))
