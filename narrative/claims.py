@@ -9,8 +9,9 @@ sentences table and returns tidy tables with deterministic claim ids;
 threshold band.
 
 The default method (``"pairwise"``) scores every pair of sentences from two
-different outlets with a small logistic regression over embedding and lexical
-evidence (:mod:`narrative.pairs`), and builds claims from the matches greedily,
+different outlets with a small logistic regression over embedding, lexical
+and soft token alignment evidence (:mod:`narrative.pairs`; token vectors from
+:mod:`narrative.tokens`), and builds claims from the matches greedily,
 strongest first: a sentence joins a claim only when it matches every member
 from the other outlets, and a sentence that matches sentences of two claims
 carries both. Nothing chains: a claim never links two sentences that were not
@@ -30,7 +31,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
-from .pairs import PairScorer, pair_features
+from .pairs import TOKEN_FEATURES, PairScorer, pair_features
 
 __all__ = [
     "ClaimAligner",
@@ -86,6 +87,12 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
     scorer : PairScorer or dict, optional
         The pair scorer of ``method="pairwise"``; default the shipped one
         (:meth:`narrative.pairs.PairScorer.default`).
+    token_evidence : bool, default True
+        ``method="pairwise"`` only: compare sentences token by token too
+        (:func:`narrative.pairs.token_alignment`). Needs the token vectors of
+        the default model: given to :meth:`fit` as ``tokens``, or computed from
+        ``texts`` (:func:`narrative.tokens.sentence_tokens`, cached). False uses
+        the shipped scorer trained without them.
 
     Attributes
     ----------
@@ -115,7 +122,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
     >>> import numpy as np
     >>> X = np.array([[1, 0], [0.99, 0.14], [0, 1]], dtype=float)
     >>> texts = ["Troops left Konstantinovka.", "Troops withdrew from Konstantinovka.", "It rained."]
-    >>> ClaimAligner().fit(X, groups=["a", "b", "b"], texts=texts).labels_
+    >>> ClaimAligner(token_evidence=False).fit(X, groups=["a", "b", "b"], texts=texts).labels_
     array([0, 0, 1])
     >>> ClaimAligner(threshold=0.9, method="cluster").fit(X, groups=["a", "b", "b"]).labels_
     array([0, 0, 1])
@@ -127,19 +134,28 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         "linkage": [StrOptions({"average", "complete", "single"})],
         "secondary_margin": [Interval(Real, 0, None, closed="left"), None],
         "scorer": [PairScorer, dict, None],
+        "token_evidence": ["boolean"],
     }
 
     def __init__(
-        self, threshold=DEFAULT_THRESHOLD, *, method="pairwise", linkage="average", secondary_margin=None, scorer=None
+        self,
+        threshold=DEFAULT_THRESHOLD,
+        *,
+        method="pairwise",
+        linkage="average",
+        secondary_margin=None,
+        scorer=None,
+        token_evidence=True,
     ):
         self.threshold = threshold
         self.method = method
         self.linkage = linkage
         self.secondary_margin = secondary_margin
         self.scorer = scorer
+        self.token_evidence = token_evidence
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None, *, groups=None, mask=None, texts=None, positions=None):
+    def fit(self, X, y=None, *, groups=None, mask=None, texts=None, positions=None, tokens=None):
         """Align the sentences with vectors ``X`` into claims.
 
         Parameters
@@ -157,6 +173,9 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
             only the vectors count and matches are fewer).
         positions : array-like of shape (n_samples,), optional
             Position of each sentence in its article; default the row order within each outlet.
+        tokens : sequence of (ids, vectors), optional
+            Token ids and vectors of each sentence (:func:`narrative.tokens.sentence_tokens`);
+            default computed from ``texts`` when ``token_evidence`` is on.
 
         Returns
         -------
@@ -172,29 +191,39 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
             raise ValueError(f"groups, mask and texts must have {n} entries, like X.")
         if positions is not None and len(positions) != n:
             raise ValueError(f"positions must have {n} entries, like X.")
+        if tokens is not None and len(tokens) != n:
+            raise ValueError(f"tokens must have {n} entries, like X.")
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         V = X / np.where(norms == 0, 1, norms)
         valid = (groups[:, None] != groups[None, :]) & mask[:, None] & mask[None, :]
         if self.method == "cluster":
             self._fit_cluster(V, groups, mask, valid)
         else:
-            self._fit_pairwise(V, groups, mask, valid, texts, positions)
+            self._fit_pairwise(V, groups, mask, valid, texts, positions, tokens)
         self.n_clusters_ = int(self.labels_.max() + 1) if n else 0
         return self
 
     # -- pairwise -----------------------------------------------------------------
-    def _fit_pairwise(self, V, groups, mask, valid, texts, positions):
+    def _fit_pairwise(self, V, groups, mask, valid, texts, positions, tokens):
         n = len(V)
         scorer = self.scorer
         if scorer is None:
-            scorer = PairScorer.default()
+            scorer = PairScorer.default(tokens=self.token_evidence)
         elif isinstance(scorer, dict):
             scorer = PairScorer.from_dict(scorer)
         P = np.zeros((n, n))
         idx = np.flatnonzero(mask)
         if len(idx) > 1:
             sub_pos = None if positions is None else np.asarray(positions)[idx]
-            feats = pair_features(V[idx], [texts[i] for i in idx], groups[idx], sub_pos)
+            sub_tok = None
+            if self.token_evidence and any(name in TOKEN_FEATURES for name in scorer.features):
+                if tokens is not None:
+                    sub_tok = [tokens[i] for i in idx]
+                elif any(texts[i] for i in idx):
+                    from .tokens import sentence_tokens
+
+                    sub_tok = sentence_tokens([texts[i] for i in idx])
+            feats = pair_features(V[idx], [texts[i] for i in idx], groups[idx], sub_pos, tokens=sub_tok)
             P[np.ix_(idx, idx)] = scorer.score(feats)
         P = np.where(valid, P, 0.0)
         P = (P + P.T) / 2
@@ -252,8 +281,8 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
                 members[i] = members[i] + tuple(sorted({int(labels[j]) for j in cand}))
         self.memberships_ = members
 
-    def fit_predict(self, X, y=None, *, groups=None, mask=None, texts=None, positions=None):
-        return self.fit(X, groups=groups, mask=mask, texts=texts, positions=positions).labels_
+    def fit_predict(self, X, y=None, *, groups=None, mask=None, texts=None, positions=None, tokens=None):
+        return self.fit(X, groups=groups, mask=mask, texts=texts, positions=positions, tokens=tokens).labels_
 
 
 def _greedy_claims(P, groups, mask, threshold):
@@ -337,12 +366,19 @@ def align_claims(
     linkage="average",
     secondary_margin=None,
     scorer=None,
+    token_evidence=True,
+    tokens=None,
 ):
     """Function twin of :class:`ClaimAligner`: return ``(labels, memberships, scores)``."""
     est = ClaimAligner(
-        threshold=threshold, method=method, linkage=linkage, secondary_margin=secondary_margin, scorer=scorer
+        threshold=threshold,
+        method=method,
+        linkage=linkage,
+        secondary_margin=secondary_margin,
+        scorer=scorer,
+        token_evidence=token_evidence,
     )
-    est.fit(X, groups=groups, mask=mask, texts=texts, positions=positions)
+    est.fit(X, groups=groups, mask=mask, texts=texts, positions=positions, tokens=tokens)
     return est.labels_, est.memberships_, est.scores_
 
 
@@ -352,7 +388,12 @@ def headline_threshold(aligner: ClaimAligner) -> float:
 
 
 def find_claims(
-    sentences: pd.DataFrame, embeddings: np.ndarray, *, aligner: ClaimAligner | None = None, band=CONFIDENCE_BAND
+    sentences: pd.DataFrame,
+    embeddings: np.ndarray,
+    *,
+    aligner: ClaimAligner | None = None,
+    band=CONFIDENCE_BAND,
+    tokens=None,
 ):
     """Align the sentences of each event into claims.
 
@@ -365,6 +406,9 @@ def find_claims(
         The estimator to use (cloned per event); default ``ClaimAligner()``.
     band : float, default 0.05
         Threshold band for the ``uncertain`` flag (see :func:`claim_confidence`).
+    tokens : sequence of (ids, vectors), optional
+        Token ids and vectors of each sentence (row ``i`` of ``sentences``); default
+        computed by the aligner when it needs them (:func:`narrative.tokens.sentence_tokens`).
 
     Returns
     -------
@@ -380,6 +424,8 @@ def find_claims(
 
     if len(sentences) != len(embeddings):
         raise ValueError(f"{len(sentences)} sentences but {len(embeddings)} embeddings.")
+    if tokens is not None and len(tokens) != len(sentences):
+        raise ValueError(f"{len(sentences)} sentences but {len(tokens)} token entries.")
     aligner = ClaimAligner() if aligner is None else aligner
     sentences = sentences.reset_index(drop=True)
     rows = []
@@ -395,6 +441,7 @@ def find_claims(
             mask=mask,
             texts=frame["text"].tolist(),
             positions=frame["position"].to_numpy(),
+            tokens=None if tokens is None else [tokens[i] for i in index],
         )
         ids = _claim_names(est.memberships_, frame)
         conf = _confidence(est, groups, band)

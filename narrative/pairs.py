@@ -22,7 +22,10 @@ import numpy as np
 
 from .lexical import lexical_similarity
 
-__all__ = ["PAIR_FEATURES", "pair_features", "PairScorer", "fit_pair_scorer"]
+__all__ = ["PAIR_FEATURES", "TOKEN_FEATURES", "pair_features", "token_alignment", "PairScorer", "fit_pair_scorer"]
+
+#: The soft token alignment features (:func:`token_alignment`).
+TOKEN_FEATURES = ("tok_f", "tok_min", "tok_max", "tok_span", "tok_span_min")
 
 #: The features :class:`PairScorer` weighs, in order.
 PAIR_FEATURES = (
@@ -36,7 +39,11 @@ PAIR_FEATURES = (
     "margin",
     "tfidf_margin",
     "lead",
+    *TOKEN_FEATURES,
 )
+
+#: Tokens in the span of ``tok_span``.
+SPAN_TOKENS = 6
 
 
 def _neighbour_support(B: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -76,7 +83,75 @@ def _margin(A: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return np.minimum(out, out.T)
 
 
-def pair_features(X, texts, groups, positions=None) -> dict[str, np.ndarray]:
+def token_alignment(tokens, *, span: int = SPAN_TOKENS, block: int = 4096) -> dict[str, np.ndarray]:
+    """Soft token alignment (BERTScore-like) between every two sentences of one event.
+
+    Each token of sentence ``i`` is matched to its most similar token of
+    sentence ``j`` (cosine of the token vectors); ``R[i, j]`` is the mean of those
+    best similarities over ``i``'s tokens, weighted by how rare each word piece
+    is among the event's sentences (``log((n + 1) / (df + 1)) + 0.05``).
+
+    Parameters
+    ----------
+    tokens : sequence of (ids, vectors)
+        Per sentence: word-piece ids, shape ``(k,)``, and unit token vectors ``(k, dim)``
+        (:func:`narrative.tokens.sentence_tokens`).
+    span : int, default 6
+        Tokens in the span of ``tok_span``.
+    block : int, default 4096
+        Tokens compared at once (bounds memory for large events).
+
+    Returns
+    -------
+    dict of str to ndarray of shape (n, n)
+        ``tok_f``: harmonic mean of ``R[i, j]`` and ``R[j, i]``; ``tok_min``, ``tok_max``: their
+        minimum and maximum (how much of the better covered sentence the other holds);
+        ``tok_span``: the best covered span of ``span`` tokens of either sentence;
+        ``tok_span_min``: the lesser of the two sentences' best covered spans. Diagonals are 0.
+    """
+    n = len(tokens)
+    out = {name: np.zeros((n, n)) for name in TOKEN_FEATURES}
+    lens = np.array([len(t[0]) for t in tokens], dtype=int)
+    if n == 0 or lens.sum() == 0:
+        return out
+    ids = np.concatenate([np.asarray(t[0], dtype=np.int64) for t in tokens])
+    T = np.vstack([np.asarray(t[1], dtype=np.float32).reshape(len(t[0]), -1) for t in tokens if len(t[0])])
+    owner = np.repeat(np.arange(n), lens)
+    present = np.flatnonzero(lens)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])[present]
+    # inverse document frequency of each word piece over the event's sentences
+    pairs = np.unique(np.stack([owner, ids]), axis=1)
+    vocab, df = np.unique(pairs[1], return_counts=True)
+    idf = np.log((n + 1) / (df + 1.0))
+    w = np.maximum(idf[np.searchsorted(vocab, ids)], 0.0) + 0.05
+    # M[k, j]: best cosine of token k to a token of sentence j
+    M = np.zeros((len(T), n))
+    for a in range(0, len(T), block):
+        sims = T[a : a + block] @ T.T
+        M[a : a + block, present] = np.maximum.reduceat(sims, starts, axis=1)
+    WM = M * w[:, None]
+    R = np.zeros((n, n))
+    R[present] = np.add.reduceat(WM, starts, axis=0) / np.add.reduceat(w, starts)[:, None]
+    R[:, lens == 0] = 0.0
+    Sp = np.zeros((n, n))
+    for i, a in zip(present, starts):
+        k = min(span, lens[i])
+        cw = np.concatenate([[0.0], np.cumsum(w[a : a + lens[i]])])
+        cm = np.vstack([np.zeros((1, n)), np.cumsum(WM[a : a + lens[i]], axis=0)])
+        Sp[i] = ((cm[k:] - cm[:-k]) / (cw[k:] - cw[:-k])[:, None]).max(axis=0)
+    Sp[:, lens == 0] = 0.0
+    tot = R + R.T
+    out["tok_f"] = np.divide(2 * R * R.T, tot, out=np.zeros_like(R), where=tot > 0)
+    out["tok_min"] = np.minimum(R, R.T)
+    out["tok_max"] = np.maximum(R, R.T)
+    out["tok_span"] = np.maximum(Sp, Sp.T)
+    out["tok_span_min"] = np.minimum(Sp, Sp.T)
+    for m in out.values():
+        np.fill_diagonal(m, 0.0)
+    return out
+
+
+def pair_features(X, texts, groups, positions=None, tokens=None) -> dict[str, np.ndarray]:
     """Evidence matrices for every pair of sentences of one event.
 
     Parameters
@@ -90,6 +165,9 @@ def pair_features(X, texts, groups, positions=None) -> dict[str, np.ndarray]:
     positions : array-like of shape (n,), optional
         Position of each sentence in its article; default the row order within each outlet.
         Rows of one outlet are taken to be in article order.
+    tokens : sequence of (ids, vectors), optional
+        Token ids and vectors of each sentence (:func:`narrative.tokens.sentence_tokens`)
+        for the soft token alignment features; without them those features are 0.
 
     Returns
     -------
@@ -113,6 +191,7 @@ def pair_features(X, texts, groups, positions=None) -> dict[str, np.ndarray]:
     for g in dict.fromkeys(groups.tolist()):
         sel = groups == g
         rel[sel] = positions[sel] / max(1.0, positions[sel].max())
+    tok = token_alignment(tokens) if tokens is not None else {name: np.zeros((n, n)) for name in TOKEN_FEATURES}
     return {
         "cos": cos,
         "tfidf": lex["tfidf"],
@@ -124,6 +203,7 @@ def pair_features(X, texts, groups, positions=None) -> dict[str, np.ndarray]:
         "margin": _margin(base, groups),
         "tfidf_margin": _margin(lex["tfidf"], groups),
         "lead": 1.0 - np.maximum(rel[:, None], rel[None, :]),
+        **tok,
     }
 
 
@@ -141,9 +221,16 @@ class PairScorer:
     intercept: float
 
     @classmethod
-    def default(cls) -> PairScorer:
-        """The scorer shipped with the package (``narrative/pair_weights.json``)."""
-        return cls.from_dict(json.loads(resources.files("narrative").joinpath("pair_weights.json").read_text()))
+    def default(cls, *, tokens: bool = True) -> PairScorer:
+        """The scorer shipped with the package (``narrative/pair_weights.json``).
+
+        ``tokens=False``: the one trained without the soft token alignment features
+        (the file's ``without_tokens`` entry).
+        """
+        d = json.loads(resources.files("narrative").joinpath("pair_weights.json").read_text())
+        if not tokens and "without_tokens" in d:
+            d = d["without_tokens"]
+        return cls.from_dict(d)
 
     @classmethod
     def from_dict(cls, d: dict) -> PairScorer:
