@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", required=True, metavar="DIR", help="folder to write the results into")
     _add_model_options(p)
     p.add_argument("--encoding", default=None, help="text encoding of the input files (default: detect)")
+    p.add_argument(
+        "--skip-empty",
+        action="store_true",
+        help="leave out empty article files (with a warning) instead of stopping",
+    )
     p.add_argument("--language", default="en", help="language for sentence splitting (default: en)")
     p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
     p.add_argument(
@@ -144,6 +149,7 @@ def _compare(args, reporter: _Reporter) -> int:
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         encoding=args.encoding,
+        skip_empty=args.skip_empty,
         language=args.language,
         progress=not args.quiet,
         **kwargs,
@@ -180,6 +186,7 @@ def _compare_corpus(args, reporter: _Reporter) -> int:
         cache_dir=args.cache_dir,
         use_cache=not args.no_cache,
         encoding=args.encoding,
+        skip_empty=args.skip_empty,
         language=args.language,
         figures=not args.no_figures,
         jobs=args.jobs or (os.cpu_count() or 1 if args.dask else 1),

@@ -218,6 +218,7 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
         cache_dir=config["cache_dir"],
         use_cache=config["use_cache"],
         encoding=config["encoding"],
+        skip_empty=config["skip_empty"],
         language=config["language"],
         **kwargs,
     )
@@ -272,7 +273,9 @@ class CorpusRun:
     seconds: float = 0.0
 
 
-def _settings(encoder: SentenceEncoder, *, threshold, language, encoding, use_cache, figures, cache_dir) -> dict:
+def _settings(
+    encoder: SentenceEncoder, *, threshold, language, encoding, skip_empty, use_cache, figures, cache_dir
+) -> dict:
     from . import __version__
 
     fp = encoder.fingerprint_at(cache_dir) if cache_dir is not None else encoder.fingerprint
@@ -284,6 +287,7 @@ def _settings(encoder: SentenceEncoder, *, threshold, language, encoding, use_ca
         "threshold": threshold,
         "language": language,
         "encoding": encoding,
+        "skip_empty": skip_empty,
         "figures": figures,
         "use_cache": use_cache,
         "format": _FORMAT,
@@ -300,6 +304,7 @@ def compare_corpus(
     cache_dir=None,
     use_cache: bool = True,
     encoding: str | None = None,
+    skip_empty: bool = False,
     language: str = "en",
     figures: bool = True,
     jobs: int = 1,
@@ -355,6 +360,7 @@ def compare_corpus(
         threshold=threshold,
         language=language,
         encoding=encoding,
+        skip_empty=skip_empty,
         use_cache=use_cache,
         figures=figures,
         cache_dir=cache,
@@ -368,6 +374,7 @@ def compare_corpus(
         "use_cache": use_cache,
         "threshold": threshold,
         "encoding": encoding,
+        "skip_empty": skip_empty,
         "language": language,
         "figures": figures,
     }

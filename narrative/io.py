@@ -209,7 +209,7 @@ def _markdown_to_text(text: str) -> tuple[str, str]:
 
 
 class EmptyArticleError(InputError):
-    """An article file with no text: a folder reader skips it with a warning."""
+    """An article file with no text: an error, or skipped with a warning when asked to."""
 
 
 def _html_to_text(text: str, path) -> tuple[str, str, str]:
@@ -284,7 +284,7 @@ def _other_files(folder: Path) -> list[Path]:
     )
 
 
-def _read_event_folder(folder: Path, result: Input, encoding) -> list[dict]:
+def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool = False) -> list[dict]:
     paths = _article_files(folder)
     others = _other_files(folder)
     if others:
@@ -309,13 +309,16 @@ def _read_event_folder(folder: Path, result: Input, encoding) -> list[dict]:
         try:
             row = read_article_file(path, event=folder.name, encoding=encoding, files=result.files, notes=result.notes)
         except EmptyArticleError as exc:
+            if not skip_empty:
+                exc.fix = f"{exc.fix[:-1]}, or run with --skip-empty (skip_empty=True) to leave such files out."
+                raise
             result.note(f"{exc.message.split(' Fix:')[0]} The file was skipped.", kind="empty_files")
             continue
         rows.append(row)
     return rows
 
 
-def _read_folder(folder: Path, encoding) -> Input:
+def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
     result = Input()
     files = _article_files(folder)
     subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
@@ -327,7 +330,7 @@ def _read_folder(folder: Path, encoding) -> Input:
             fix="give either one event's folder (one file per outlet) or a folder of event folders.",
         )
     if files:
-        rows = _read_event_folder(folder, result, encoding)
+        rows = _read_event_folder(folder, result, encoding, skip_empty)
     elif event_folders:
         folded: dict[str, Path] = {}
         for sub in event_folders:
@@ -341,7 +344,7 @@ def _read_folder(folder: Path, encoding) -> Input:
             folded[sub.name.casefold()] = sub
         rows = []
         for sub in event_folders:
-            rows.extend(_read_event_folder(sub, result, encoding))
+            rows.extend(_read_event_folder(sub, result, encoding, skip_empty))
     else:
         raise InputError(
             f"no articles found (looked for {', '.join('*' + s for s in ARTICLE_SUFFIXES)} files, "
@@ -598,7 +601,7 @@ def _is_missing(value) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
-def read_input(path, *, encoding: str | None = None) -> Input:
+def read_input(path, *, encoding: str | None = None, skip_empty: bool = False) -> Input:
     """Read any of the three input forms from ``path``.
 
     Parameters
@@ -608,6 +611,9 @@ def read_input(path, *, encoding: str | None = None) -> Input:
     encoding : str, optional
         Text encoding of every file; by default UTF-8 (BOM-aware), UTF-16/32
         with a BOM, else Windows-1252 with a warning.
+    skip_empty : bool, default False
+        Leave out article files with no text (counted and reported) instead
+        of stopping with an error.
 
     Returns
     -------
@@ -627,7 +633,7 @@ def read_input(path, *, encoding: str | None = None) -> Input:
             fix="give a folder of articles (one file per outlet) or a .csv/.tsv/.jsonl/.parquet table.",
         )
     if path.is_dir():
-        result = _read_folder(path, encoding)
+        result = _read_folder(path, encoding, skip_empty)
     elif path.suffix.lower() in TABLE_SUFFIXES:
         result = read_table(path, encoding=encoding)
     elif path.suffix.lower() in ARTICLE_SUFFIXES:

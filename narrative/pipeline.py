@@ -234,6 +234,7 @@ def compare(
     cache_dir=None,
     use_cache: bool = True,
     encoding: str | None = None,
+    skip_empty: bool = False,
     language: str = "en",
     embeddings: np.ndarray | None = None,
     progress: bool = False,
@@ -257,6 +258,8 @@ def compare(
         Read and fill the embedding cache.
     encoding : str, optional
         Text encoding of the input files.
+    skip_empty : bool, default False
+        Leave out empty article files (with a warning) instead of stopping.
     language : str, default "en"
         Language for sentence splitting.
     embeddings : ndarray, optional
@@ -278,7 +281,7 @@ def compare(
             inp.sentences["source"] = "<DataFrame>"
         input_root = None
     else:
-        inp = read_input(source, encoding=encoding)
+        inp = read_input(source, encoding=encoding, skip_empty=skip_empty)
         input_root = Path(source)
     sentences = prepare_sentences(inp, language=language)
     encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
@@ -321,6 +324,7 @@ def compare(
             "aligner": {k: v for k, v in sorted(aligner.get_params().items())},
             "language": language,
             "encoding": encoding,
+            "skip_empty": skip_empty,
             "cache": use_cache,
         },
         "input": {"name": input_root.name if input_root else None, "files": files},

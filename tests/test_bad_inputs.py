@@ -65,6 +65,10 @@ ERRORS = {
     ),
     "all_files_empty": (
         lambda t: (_folder(t / "in", {"alpha.txt": "", "beta.txt": " \n"}), []),
+        ["alpha.txt", "the article is empty", "Fix:"],
+    ),
+    "all_files_empty_skipped": (
+        lambda t: (_folder(t / "in", {"alpha.txt": "", "beta.txt": " \n"}), ["--skip-empty"]),
         ["every article file is empty", "Fix:"],
     ),
     "binary_junk_nul": (
@@ -172,7 +176,7 @@ ERRORS = {
         ["alpha.txt", "only one outlet", "Fix:"],
     ),
     "one_outlet_after_skipping_empty": (
-        lambda t: (_folder(t / "in", {"alpha.txt": A, "beta.txt": ""}), []),
+        lambda t: (_folder(t / "in", {"alpha.txt": A, "beta.txt": ""}), ["--skip-empty"]),
         ["alpha.txt", "only one outlet", "Fix:"],
     ),
     "one_outlet_table": (
@@ -259,10 +263,20 @@ def _compare_ok(args, capsys, *, warnings=(), skipped=None):
 
 
 @pytest.mark.parametrize("content", ["", "  \n\t\n \n"], ids=["empty", "whitespace"])
-def test_empty_article_file_is_skipped(tmp_path, capsys, content):
+def test_empty_article_file_stops_the_run(tmp_path, capsys, content):
+    src = _ab(tmp_path / "in", **{"gamma.txt": content})
+    code = main(["compare", str(src), "--out", str(tmp_path / "out"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "gamma.txt: the article is empty" in err and "--skip-empty" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("content", ["", "  \n\t\n \n"], ids=["empty", "whitespace"])
+def test_empty_article_file_is_skipped_when_asked(tmp_path, capsys, content):
     src = _ab(tmp_path / "in", **{"gamma.txt": content})
     out, _, _ = _compare_ok(
-        [str(src), "--out", str(tmp_path / "out")],
+        [str(src), "--out", str(tmp_path / "out"), "--skip-empty"],
         capsys,
         warnings=["gamma.txt: the article is empty", "skipped"],
         skipped={"empty_files": 1},
@@ -274,7 +288,7 @@ def test_html_without_article_body_is_skipped(tmp_path, capsys):
     page = "<html><head><title>Home</title><script>var x = 1;</script></head><body><nav><a href='/'>Home</a></nav></body></html>"
     src = _ab(tmp_path / "in", **{"gamma.html": page})
     out, _, _ = _compare_ok(
-        [str(src), "--out", str(tmp_path / "out"), "-q"],
+        [str(src), "--out", str(tmp_path / "out"), "-q", "--skip-empty"],
         capsys,
         warnings=["gamma.html: ", "The file was skipped."],
         skipped={"empty_files": 1},
