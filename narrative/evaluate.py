@@ -320,15 +320,22 @@ def sweep_thresholds(
     return out[["threshold", *[c for c in SCORE_COLUMNS if c != "event"]]]
 
 
-def pair_table(gold: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.ndarray) -> pd.DataFrame:
+def pair_table(gold: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.ndarray, *, tokens=None) -> pd.DataFrame:
     """Every cross-outlet pair of annotated sentences with its features (:data:`PAIR_FEATURES`) and ``label``.
 
     The training and cross-validation table of the pair scorer: ``event``,
     ``i`` and ``j`` (rows of ``sentences``), one column per feature, ``label``.
+    ``tokens`` (per row of ``sentences``) default to
+    :func:`narrative.tokens.sentence_tokens` of the texts (cached).
     """
     from .claims import states_claim
+    from .tokens import sentence_tokens
 
     sentences = sentences.reset_index(drop=True)
+    if tokens is None:
+        tokens = sentence_tokens(sentences["text"].tolist())
+    if len(tokens) != len(sentences):
+        raise ValueError(f"{len(sentences)} sentences but {len(tokens)} token entries.")
     key = gold.set_index(["event", "outlet", "position"])["gold"]
     parts = []
     for event, frame in sentences.groupby("event", sort=False):
@@ -336,7 +343,13 @@ def pair_table(gold: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.ndarr
         frame = frame[frame["text"].map(states_claim)]
         idx = frame.index.to_numpy()
         groups = frame["outlet"].to_numpy()
-        feats = pair_features(embeddings[idx], frame["text"].tolist(), groups, frame["position"].to_numpy())
+        feats = pair_features(
+            embeddings[idx],
+            frame["text"].tolist(),
+            groups,
+            frame["position"].to_numpy(),
+            tokens=[tokens[i] for i in idx],
+        )
         labels = [_split(key.get((event, o, p), "")) for o, p in zip(frame["outlet"], frame["position"])]
         annotated = np.array([(event, o, p) in key.index for o, p in zip(frame["outlet"], frame["position"])])
         iu, ju = np.triu_indices(len(idx), 1)

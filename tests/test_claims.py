@@ -94,3 +94,68 @@ def test_real_model_matches_paraphrases_not_topics(encoder):
     _, ids = find_claims(sentences, X)
     assert ids[0] == ids[2]
     assert ids[3] not in ids[:3]
+
+
+def _tok(ids, degrees):
+    return (np.array(ids), _angles(*degrees))
+
+
+def test_token_alignment_sees_a_shared_span_inside_a_longer_sentence():
+    from narrative.pairs import token_alignment
+
+    # sentence 0 states one claim (tokens 1, 2); sentence 1 states it among others (tokens 1, 2, 7, 8);
+    # sentence 2 shares only a common word piece (token 1)
+    tokens = [_tok([1, 2], [0, 40]), _tok([1, 2, 7, 8], [0, 40, 120, 160]), _tok([1, 9], [0, 100])]
+    m = token_alignment(tokens, span=2)
+    assert m["tok_max"][0, 1] == pytest.approx(1.0)  # all of sentence 0 is in sentence 1
+    assert m["tok_min"][0, 1] < 0.8  # but not all of sentence 1 in sentence 0
+    assert m["tok_span"][0, 1] == pytest.approx(1.0)
+    assert m["tok_max"][0, 1] > m["tok_max"][0, 2] + 0.2  # the rare token 2 weighs more than token 1
+    for name, mat in m.items():
+        np.testing.assert_allclose(mat, mat.T, err_msg=name)
+        assert np.all(np.diag(mat) == 0)
+    empty = token_alignment([_tok([1], [0]), (np.zeros(0, dtype=int), np.zeros((0, 2)))])
+    assert all(np.all(v == 0) for v in empty.values())
+
+
+def test_token_vectors_round_trip_through_the_cache_format():
+    import pickle
+
+    from narrative.tokens import SentenceTokens, _pack, _unpack
+
+    rng = np.random.default_rng(0)
+    for k in (0, 1, 5):
+        t = SentenceTokens(rng.integers(0, 30000, k), rng.normal(size=(k, 6)).astype(np.float16))
+        back = _unpack(_pack(*t), 6)
+        np.testing.assert_array_equal(back.ids, t.ids)
+        np.testing.assert_array_equal(back.vectors, t.vectors)
+        assert pickle.loads(pickle.dumps(back))[0].tolist() == t.ids.tolist()
+    assert _unpack(_pack(*t), 7) is None  # a wrong dimension is refused, not misread
+
+
+@pytest.mark.model
+def test_token_evidence_cold_and_warm_give_the_same_claims(encoder, tmp_path, monkeypatch):
+    from narrative.tokens import sentence_tokens, token_cache
+
+    sentences = _table()
+    X = encoder.encode(sentences["text"])
+    cold = sentence_tokens(sentences["text"], encoder=encoder, cache=token_cache(tmp_path))
+    monkeypatch.setattr(type(encoder), "_load_torch", lambda self: (_ for _ in ()).throw(AssertionError("loaded")))
+    warm = sentence_tokens(sentences["text"], encoder=encoder, cache=token_cache(tmp_path))
+    for a, b in zip(cold, warm):
+        np.testing.assert_array_equal(a.vectors, b.vectors)
+    assert find_claims(sentences, X, tokens=cold)[1] == find_claims(sentences, X, tokens=warm)[1]
+    ids = find_claims(sentences, X, tokens=warm)[1]
+    assert ids[0] == ids[2] == ids[4]  # troops leaving, in three outlets' words
+    assert len({ids[1], ids[3], ids[5]}) == 3  # rain, prices, schools: each alone
+
+
+def test_without_token_evidence_the_no_token_scorer_is_used():
+    from narrative.pairs import TOKEN_FEATURES
+
+    assert set(TOKEN_FEATURES) <= set(PairScorer.default().features)
+    assert not set(TOKEN_FEATURES) & set(PairScorer.default(tokens=False).features)
+    X = _angles(0, 10, 90)
+    texts = ["Troops left the town.", "The troops left the town.", "Rain fell all day."]
+    est = ClaimAligner(token_evidence=False).fit(X, groups=["a", "b", "b"], texts=texts)
+    assert est.labels_.tolist() == [0, 0, 1]

@@ -54,6 +54,21 @@ def test_dev_set_shipped_method_beats_naive_clustering(gold_dir, basil_dir, enco
         gold_dir, model=encoder, cache_dir=cache_dir, aligner=ClaimAligner(threshold=0.6, method="cluster")
     )
     naive = naive["scores"].set_index("event").loc["overall"]
-    assert ours["pair_f1"] >= 0.5 and ours["unique_f1"] >= 0.75
-    assert ours["pair_f1"] > naive["pair_f1"] + 0.08
-    assert ours["unique_f1"] > naive["unique_f1"]
+    # shipped weights on the events they were trained on (0.60 / 0.82; leave-one-event-out 0.59 / 0.81)
+    assert ours["pair_f1"] >= 0.58 and ours["unique_f1"] >= 0.80
+    assert ours["pair_precision"] >= 0.58 and ours["unique_recall"] >= 0.80
+    # naive clustering: 0.41 / 0.74
+    assert ours["pair_f1"] > naive["pair_f1"] + 0.15
+    assert ours["unique_f1"] > naive["unique_f1"] + 0.05
+
+
+@pytest.mark.datasets
+def test_dev_set_token_evidence_adds_recall(gold_dir, basil_dir, encoder, cache_dir):
+    from narrative.claims import ClaimAligner
+
+    gold = read_gold(gold_dir)
+    ours = evaluate(gold, model=encoder, cache_dir=cache_dir)["scores"].set_index("event").loc["overall"]
+    plain = evaluate(gold, model=encoder, cache_dir=cache_dir, aligner=ClaimAligner(token_evidence=False))
+    plain = plain["scores"].set_index("event").loc["overall"]
+    assert ours["pair_recall"] > plain["pair_recall"] + 0.03
+    assert ours["pair_f1"] > plain["pair_f1"] + 0.02
