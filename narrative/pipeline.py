@@ -215,6 +215,18 @@ def _headline_claims(articles, sentences, embeddings, encoder, cache, threshold)
     return result
 
 
+def _claim_tokens(sentences, aligner, *, cache_dir, use_cache):
+    """Token vectors for the aligner's token evidence, cached beside the embeddings (None when unused)."""
+    if getattr(aligner, "method", "pairwise") != "pairwise" or not getattr(aligner, "token_evidence", False):
+        return None
+    from .tokens import sentence_tokens, token_cache
+
+    mask = sentences["text"].map(states_claim).to_numpy()
+    texts = sentences["text"].to_numpy()[mask].tolist()
+    found = iter(sentence_tokens(texts, cache=token_cache(cache_dir) if use_cache else None))
+    return [next(found) if m else None for m in mask]
+
+
 def _versions() -> dict:
     out = {"python": platform.python_version()}
     for name in _LIBRARIES:
@@ -291,7 +303,8 @@ def compare(
     elif len(embeddings) != len(sentences):
         raise InputError(f"{len(embeddings)} embeddings given for {len(sentences)} sentences.")
     aligner = aligner if aligner is not None else ClaimAligner(threshold=threshold)
-    membership, claim_ids = find_claims(sentences, embeddings, aligner=aligner)
+    tokens = _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache)
+    membership, claim_ids = find_claims(sentences, embeddings, aligner=aligner, tokens=tokens)
     sentences["claim_id"] = claim_ids
     claims = claims_table(sentences, embeddings)
     claims = claims.merge(claim_confidence(membership), on=["event", "claim_id"], how="left")

@@ -153,3 +153,14 @@ def test_dataframe_with_duplicate_positions_is_refused():
     )
     with pytest.raises(narrative.InputError, match=r"several sentences at position 0 \(rows 0, 1"):
         narrative.compare(frame, embeddings=np.eye(3, dtype=np.float32))
+
+
+def test_cache_dir_holds_every_cache_and_no_cache_writes_none(tmp_path, example_dir, encoder, monkeypatch):
+    default = tmp_path / "default-cache"
+    monkeypatch.setenv("NARRATIVE_CACHE_DIR", str(default))
+    chosen = tmp_path / "chosen"
+    narrative.compare(example_dir, model=encoder, cache_dir=chosen)
+    assert any((chosen / "tokens").iterdir())  # token vectors of the aligner sit beside the embeddings
+    assert not default.exists()
+    narrative.compare(example_dir, model=encoder, use_cache=False)
+    assert not default.exists()
