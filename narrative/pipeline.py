@@ -306,6 +306,8 @@ def compare(
     tokens = _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache)
     membership, claim_ids = find_claims(sentences, embeddings, aligner=aligner, tokens=tokens)
     sentences["claim_id"] = claim_ids
+    main_claim = membership[membership["rank"] == 0].set_index("row")["score"]
+    sentences["score"] = main_claim.reindex(range(len(sentences))).round(6).to_numpy()
     claims = claims_table(sentences, embeddings)
     claims = claims.merge(claim_confidence(membership), on=["event", "claim_id"], how="left")
     claim_theme, themes = assign_themes(claims, sentences, embeddings)

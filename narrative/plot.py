@@ -71,7 +71,9 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     data : pandas.DataFrame
         The coverage table (``event``, ``claim_id``, ``outlet``, ``weight``).
     claims : pandas.DataFrame, optional
-        The claims table; adds labels and groups rows by theme.
+        The claims table; adds labels and groups rows by theme. Claims flagged
+        ``uncertain`` (their status would change within a small threshold band)
+        get a "(?)" and an italic brown label.
     omissions : pandas.DataFrame, optional
         The omissions table; omitted cells are marked with a cross.
     outlets : list, optional
@@ -98,9 +100,11 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
         rows = list(cl["claim_id"])
         labels = [f"{c}  {_short(lab, 30)}" for c, lab in zip(cl["claim_id"], cl["label"])]
         themes = list(cl["theme"]) if "theme" in cl else None
+        uncertain = set(cl.loc[cl["uncertain"].astype(bool), "claim_id"]) if "uncertain" in cl else set()
     else:
         rows = sorted(set(data["claim_id"]), key=lambda c: int(c[1:]))
-        labels, themes = rows, None
+        labels, themes, uncertain = rows, None, set()
+    labels = [f"{lab} (?)" if c in uncertain else lab for c, lab in zip(rows, labels)]
     matrix = np.zeros((len(rows), len(outlets)))
     index = {c: i for i, c in enumerate(rows)}
     for c, o, w in zip(data["claim_id"], data["outlet"], data["weight"]):
@@ -113,6 +117,10 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     ax.set_facecolor("white")
     ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
     ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    for tick, c in zip(ax.get_yticklabels(), rows):
+        if c in uncertain:  # status would change within a small threshold band
+            tick.set_color("#8A5A00")
+            tick.set_fontstyle("italic")
     ax.set_xticks(np.arange(-0.5, len(outlets)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
     ax.grid(which="minor", color="#DDDDDD", linewidth=0.5)

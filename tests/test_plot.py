@@ -141,3 +141,28 @@ def test_several_events_need_event(result):
     with pytest.raises(ValueError, match="choose one with event="):
         plot.plot_omissions(both)
     assert plot.plot_omissions(both, event="e2").get_title().endswith("e2")
+
+
+def test_coverage_marks_uncertain_claims(close_figures):
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from narrative.plot import plot_coverage
+
+    coverage = pd.DataFrame(
+        {"event": "e", "claim_id": ["C1", "C1", "C2"], "outlet": ["a", "b", "a"], "weight": [0.5, 0.5, 0.5]}
+    )
+    claims = pd.DataFrame(
+        {
+            "event": "e",
+            "claim_id": ["C1", "C2"],
+            "label": ["troops, town", "wounded"],
+            "theme_id": ["T1", "T1"],
+            "theme": ["war", "war"],
+            "uncertain": [False, True],
+        }
+    )
+    ax = plot_coverage(coverage, claims=claims, ax=plt.figure().subplots())
+    ticks = {t.get_text(): t for t in ax.get_yticklabels()}
+    assert "C2  wounded (?)" in ticks and ticks["C2  wounded (?)"].get_fontstyle() == "italic"
+    assert "C1  troops, town" in ticks and ticks["C1  troops, town"].get_fontstyle() == "normal"
