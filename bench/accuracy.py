@@ -65,10 +65,15 @@ LEXICAL = ("tfidf", "names", "numbers", "quotes")
 
 def variants() -> dict:
     """Feature sets compared, built from the features the package ships."""
+    from narrative.pairs import TOKEN_FEATURES
+
     lexical = tuple(f for f in PAIR_FEATURES if f == "cos" or f in LEXICAL)
     out = {"embedding only": ("cos",), "+ lexical (words, names, numbers, quotes)": lexical}
-    rest = [f for f in PAIR_FEATURES if f not in lexical]
-    out[f"+ {', '.join(rest)} (shipped features)" if rest else "shipped features"] = tuple(PAIR_FEATURES)
+    context = tuple(f for f in PAIR_FEATURES if f not in TOKEN_FEATURES)
+    rest = [f for f in context if f not in lexical]
+    if rest:
+        out[f"+ {', '.join(rest)}"] = context
+    out["+ soft token alignment (shipped features)"] = tuple(PAIR_FEATURES)
     return out
 
 
@@ -88,20 +93,21 @@ def features_computed_once():
     memo: dict = {}
     stats = {"computed": 0, "reused": 0}
 
-    def once(X, texts, groups, positions=None):
+    def once(X, texts, groups, positions=None, tokens=None):
         X = np.asarray(X, dtype=np.float64)
         V = X / np.where((norms := np.linalg.norm(X, axis=1, keepdims=True)) == 0, 1, norms)
         key = (
             tuple(texts),
             tuple(np.asarray(groups).tolist()),
             None if positions is None else tuple(np.asarray(positions).tolist()),
+            tokens is not None,  # token vectors follow from the texts
             hashlib.sha1((np.round(V, 6) + 0.0).tobytes()).hexdigest(),
         )
         if key in memo:
             stats["reused"] += 1
         else:
             stats["computed"] += 1
-            memo[key] = original(X, texts, groups, positions)
+            memo[key] = original(X, texts, groups, positions, tokens=tokens)
         return memo[key]
 
     patched = [m for m in (narrative.claims, narrative.evaluate, narrative.pairs) if hasattr(m, "pair_features")]
