@@ -138,5 +138,5 @@ def test_onnx_backends_agree_with_torch(encoder, tmp_path):
     int8 = SentenceEncoder(backend="onnx-int8", cache_dir=tmp_path).encode(texts)
     assert fp32.shape == int8.shape == ref.shape
     np.testing.assert_allclose((fp32 * ref).sum(axis=1), 1.0, atol=1e-4)
-    assert (int8 * ref).sum(axis=1).min() > 0.95
+    assert (int8 * ref).sum(axis=1).min() >= 0.99  # the per-sentence bar bench/speed.py checks on BASIL
     assert SentenceEncoder(backend="onnx-int8", cache_dir=tmp_path).fingerprint != encoder.fingerprint
