@@ -113,7 +113,18 @@ print(json.dumps({'seconds': time.perf_counter() - t}))
 """
 
 #: BERTopic's own dependencies but sentence-transformers (and so torch): embeddings are passed in.
-_BERTOPIC_DEPS = ["hdbscan", "umap-learn", "numpy", "pandas", "plotly", "scikit-learn", "tqdm", "llvmlite", "pyarrow"]
+_BERTOPIC_DEPS = [
+    "hdbscan",
+    "umap-learn",
+    "numpy",
+    "pandas",
+    "plotly",
+    "scikit-learn",
+    "tqdm",
+    "llvmlite",
+    "pyarrow",
+    "pyyaml",
+]
 
 
 def bertopic_venv(venv: Path):
