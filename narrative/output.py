@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .errors import InputError
 from .figures import FIGURES, draw_figures, save_figure
@@ -68,7 +69,11 @@ def _prepare_folder(out: Path, force: bool) -> None:
 
 def _csv_bytes(frame, columns) -> bytes:
     cols = [c for c in columns if c in frame.columns]
-    return frame[cols].to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
+    frame = frame[cols].copy()
+    for c in cols:  # csv quotes fields holding "\n" but not a lone "\r": never let one split a row
+        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype):
+            frame[c] = frame[c].map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v)
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
 
 
 def write_outputs(result, out, *, figures: bool = True, report: bool = True, force: bool = False) -> Path:

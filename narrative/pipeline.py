@@ -165,7 +165,7 @@ def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
     sentences = sentences.reset_index(drop=True)
     sentences["event"] = sentences["event"].astype(str)
     sentences["outlet"] = sentences["outlet"].astype(str)
-    sentences["text"] = sentences["text"].fillna("").astype(str)
+    sentences["text"] = sentences["text"].fillna("").astype(str).str.replace("\r\n", "\n").str.replace("\r", "\n")
     dup = sentences.duplicated(["event", "outlet", "position"], keep=False)
     if dup.any():
         rows = sentences.index[dup.to_numpy()].tolist()

@@ -8,6 +8,7 @@ property is about conserving sentences, not about matching them.
 
 from __future__ import annotations
 
+import csv
 import re
 import tempfile
 from pathlib import Path
@@ -65,10 +66,11 @@ def _expected(frame: pd.DataFrame, default_event: str) -> list[tuple]:
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
+    # quote every text cell: an unquoted lone "\r" would end the row for any CSV reader
     if path.suffix == ".csv":
-        frame.to_csv(path, index=False)
+        frame.to_csv(path, index=False, quoting=csv.QUOTE_NONNUMERIC)
     elif path.suffix == ".tsv":
-        frame.to_csv(path, index=False, sep="\t")
+        frame.to_csv(path, index=False, sep="\t", quoting=csv.QUOTE_NONNUMERIC)
     elif path.suffix == ".jsonl":
         frame.to_json(path, orient="records", lines=True, force_ascii=False)
     else:
@@ -104,8 +106,8 @@ def test_sentence_dataframes_keep_every_sentence_once_in_order(encoder, frame):
         result = narrative.compare(frame, model=encoder, use_cache=False, embeddings=_random_vectors(len(frame)))
     except NarrativeError:
         return
-    # a DataFrame is taken as given: its rows in their order
-    expected = list(zip(frame["event"], frame["outlet"], frame["text"].fillna("")))
+    # a DataFrame is taken as given: its rows in their order, line endings normalised
+    expected = list(zip(frame["event"], frame["outlet"], frame["text"].fillna("").map(_normalise)))
     with tempfile.TemporaryDirectory() as tmp:
         result.write(Path(tmp), figures=False, report=False, force=True)
         written = pd.read_csv(Path(tmp) / "sentences.csv", keep_default_na=False, dtype=str)
