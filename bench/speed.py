@@ -68,10 +68,12 @@ def embedding_variants(texts, sample, work: Path) -> tuple[dict, dict]:
 
 def run_cli(args, *, env=None) -> dict:
     """One `narrative compare` in its own process: wall seconds and that process's peak RSS."""
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report the bench's own peak
     code = (
-        "import resource, sys, time; from narrative.cli import main; t = time.perf_counter(); "
+        "import re, sys, time; from narrative.cli import main; t = time.perf_counter(); "
         "rc = main(sys.argv[1:]); "
-        "print('BENCH', rc, time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1); "
+        "print('BENCH', rc, time.perf_counter() - t, hwm)"
     )
     t = time.perf_counter()
     proc = subprocess.run([PY, "-c", code, *map(str, args)], capture_output=True, text=True, env=env)
