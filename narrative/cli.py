@@ -137,9 +137,6 @@ def _compare(args, reporter: _Reporter) -> int:
     from .pipeline import compare
 
     start = time.perf_counter()
-    kwargs = {}
-    if args.threshold is not None:
-        kwargs["threshold"] = args.threshold
     from .embed import SentenceEncoder
 
     encoder = SentenceEncoder(args.model, revision=args.model_revision, backend=args.backend)
@@ -152,7 +149,7 @@ def _compare(args, reporter: _Reporter) -> int:
         skip_empty=args.skip_empty,
         language=args.language,
         progress=not args.quiet,
-        **kwargs,
+        threshold=args.threshold,
     )
     result.provenance["command"] = ["narrative", *args.argv]
     result.write(args.out, figures=not args.no_figures, force=args.force)

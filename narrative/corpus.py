@@ -211,7 +211,6 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
         shutil.rmtree(folder)  # an unfinished or outdated event: redo it from scratch
     start = time.perf_counter()
     encoder = _encoder(config)
-    kwargs = {"threshold": config["threshold"]} if config["threshold"] is not None else {}
     result = compare(
         data,
         model=encoder,
@@ -220,7 +219,7 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
         encoding=config["encoding"],
         skip_empty=config["skip_empty"],
         language=config["language"],
-        **kwargs,
+        threshold=config["threshold"],
     )
     (folder / "tables").mkdir(parents=True, exist_ok=True)
     result.write(folder, figures=config["figures"], report=False, force=True)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .claims import DEFAULT_THRESHOLD, ClaimAligner, claim_confidence, find_claims, headline_threshold, states_claim
+from .claims import ClaimAligner, claim_confidence, find_claims, headline_threshold, states_claim
 from .compare import (
     assign_themes,
     claims_table,
@@ -241,7 +241,7 @@ def compare(
     source,
     *,
     model: str | SentenceEncoder = DEFAULT_MODEL,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     aligner: ClaimAligner | None = None,
     cache_dir=None,
     use_cache: bool = True,
@@ -260,8 +260,9 @@ def compare(
         file, or a sentences DataFrame (``event``, ``outlet``, ``position``, ``text``).
     model : str or SentenceEncoder, default "all-MiniLM-L6-v2"
         Sentence-transformers model name or folder, or a ready encoder.
-    threshold : float, default :data:`narrative.claims.DEFAULT_THRESHOLD`
-        Match probability at which two sentences state the same claim.
+    threshold : float, optional
+        Match probability at which two sentences state the same claim; None
+        uses the aligner's default, :data:`narrative.claims.DEFAULT_THRESHOLD`.
     aligner : ClaimAligner, optional
         A configured estimator; overrides ``threshold``.
     cache_dir : path, optional
@@ -302,7 +303,8 @@ def compare(
         embeddings = embed(sentences["text"].tolist(), encoder=encoder, cache=cache, show_progress_bar=progress)
     elif len(embeddings) != len(sentences):
         raise InputError(f"{len(embeddings)} embeddings given for {len(sentences)} sentences.")
-    aligner = aligner if aligner is not None else ClaimAligner(threshold=threshold)
+    if aligner is None:
+        aligner = ClaimAligner() if threshold is None else ClaimAligner(threshold=threshold)
     tokens = _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache)
     membership, claim_ids = find_claims(sentences, embeddings, aligner=aligner, tokens=tokens)
     sentences["claim_id"] = claim_ids
