@@ -308,6 +308,48 @@ class SentenceEncoder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def vocabulary_ids(self, tokens) -> set[int]:
+        """The ids of those of ``tokens`` (word pieces such as ``"[CLS]"``) that the tokenizer knows."""
+        model = self._load()
+        if self.backend != "torch":
+            found = (model.tokenizer.token_to_id(t) for t in tokens)
+        else:
+            vocab = model.tokenizer.get_vocab()
+            found = (vocab.get(t) for t in tokens)
+        return {int(i) for i in found if i is not None}
+
+    def encode_with_tokens(self, texts, *, show_progress_bar: bool = False):
+        """Sentence vectors and per-token outputs of ``texts`` from one pass of the model.
+
+        Returns
+        -------
+        vectors : numpy.ndarray of shape (n_texts, dim)
+            The same unit vectors as :meth:`encode`.
+        tokens : list of (ids, vectors)
+            Per text: the word-piece ids (special tokens included) and the model's
+            last hidden state for each of them (float32, not normalised).
+        """
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        model = self._load()
+        if self.backend != "torch":
+            return model.encode(texts, batch_size=self.batch_size, show_progress_bar=show_progress_bar, tokens=True)
+        import torch
+
+        outs = model.encode(
+            texts, batch_size=self.batch_size, output_value=None, convert_to_numpy=False,
+            show_progress_bar=show_progress_bar,
+        )  # fmt: skip
+        ids = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+        sentence = torch.stack([o["sentence_embedding"] for o in outs])
+        vectors = torch.nn.functional.normalize(sentence, p=2, dim=1).cpu().numpy()
+        tokens = []
+        for row_ids, out in zip(ids, outs):
+            n = int(out["attention_mask"].sum())
+            tokens.append((np.asarray(row_ids, dtype=np.int64), out["token_embeddings"][:n].float().cpu().numpy()))
+        return np.ascontiguousarray(vectors, dtype=np.float32), tokens
+
 
 _ONNX_FORMAT = "onnx-v3"
 _INT8_FILE = "model-int8-v3.onnx"
@@ -373,12 +415,13 @@ class _OnnxModel:
         log.debug("loaded ONNX model %s (%s)", target / name, fp[:12])
         return cls(session, tokenizer, max_len, 0 if pad_id is None else pad_id, encoder.threads)
 
-    def encode(self, texts, *, batch_size: int, show_progress_bar: bool = False) -> np.ndarray:
+    def encode(self, texts, *, batch_size: int, show_progress_bar: bool = False, tokens: bool = False):
+        """Unit sentence vectors (and, with ``tokens``, each text's ids and hidden states)."""
         encodings = self.tokenizer.encode_batch(list(texts))
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(-lengths, kind="stable")  # length-sorted batches: little padding
-        out = np.zeros((len(texts), 0), dtype=np.float32)
         chunks = []
+        per_token = [None] * len(texts)
         starts = range(0, len(order), batch_size)
         if show_progress_bar:
             from tqdm.auto import tqdm
@@ -401,10 +444,13 @@ class _OnnxModel:
             pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
             chunks.append((idx, pooled.astype(np.float32)))
+            if tokens:
+                for r, i in enumerate(idx):
+                    per_token[i] = (np.asarray(encodings[i].ids, dtype=np.int64), hidden[r, : lengths[i]].copy())
         out = np.zeros((len(texts), chunks[0][1].shape[1]), dtype=np.float32)
         for idx, vec in chunks:
             out[idx] = vec
-        return out
+        return (out, per_token) if tokens else out
 
 
 def _check_mean_pooling(folder: Path) -> None:

