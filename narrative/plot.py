@@ -121,10 +121,11 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
         if c in uncertain:  # status would change within a small threshold band
             tick.set_color("#8A5A00")
             tick.set_fontstyle("italic")
-    ax.set_xticks(np.arange(-0.5, len(outlets)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
-    ax.grid(which="minor", color="#DDDDDD", linewidth=0.5)
-    ax.tick_params(which="minor", length=0)
+    # cell borders as two line collections, not minor ticks: a tick is an artist of its own
+    ax.vlines(np.arange(-0.5, len(outlets)), -0.5, len(rows) - 0.5, color="#DDDDDD", linewidth=0.5)
+    ax.hlines(np.arange(-0.5, len(rows)), -0.5, len(outlets) - 0.5, color="#DDDDDD", linewidth=0.5)
+    ax.set_xlim(-0.5, len(outlets) - 0.5)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
     if omissions is not None and len(omissions):
         om = omissions[omissions["event"] == event] if event is not None else omissions
         xs = [outlets.index(o) for c, o in zip(om["claim_id"], om["outlet"]) if c in index and o in outlets]

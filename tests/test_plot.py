@@ -3,6 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 from synthetic_event import OUTLETS, comparison, sentence_map
@@ -34,8 +35,8 @@ def test_coverage_rows_columns_and_omission_marks(result):
     assert sorted(rows, key=lambda c: int(c[1:])) == list(result.claims["claim_id"])
     # grouped by theme: T1 claims (C1, C2, C5) first
     assert rows[:3] == ["C1", "C2", "C5"]
-    crosses = ax.collections[0].get_offsets()
-    assert len(crosses) == len(result.omissions) == 3
+    (marks,) = [c for c in ax.collections if isinstance(c, PathCollection)]  # the crosses; the grid is lines
+    assert len(marks.get_offsets()) == len(result.omissions) == 3
     image = ax.images[0].get_array()
     assert image.shape == (len(result.claims), len(OUTLETS))
     assert int((~image.mask).sum()) == len(result.coverage)
