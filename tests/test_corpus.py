@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -68,6 +69,13 @@ def test_combined_tables_equal_a_whole_corpus_compare(small_corpus, tmp_path, ca
     narrative.compare(small_corpus, model=encoder, cache_dir=cache_dir).write(tmp_path / "whole")
     for name in ("sentences.csv", "claims.csv", "coverage.csv", "omissions.csv", "outlets.csv"):
         assert (tmp_path / "corpus-out" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
+    # combined files are readable like any file the user creates (umask), not private like a temp file
+    for name in ("claims.csv", "report.html", "provenance.json"):
+        mode = (tmp_path / "corpus-out" / name).stat().st_mode & 0o777
+        assert mode == (tmp_path / "whole" / name).stat().st_mode & 0o777, name
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert (tmp_path / "corpus-out" / "claims.csv").stat().st_mode & 0o777 == 0o666 & ~mask
 
 
 def test_interrupted_run_resumes_without_redoing_finished_events(small_corpus, tmp_path, cache_dir):
