@@ -469,6 +469,13 @@ def _check_mean_pooling(folder: Path) -> None:
         )
 
 
+def _shareable(path) -> None:
+    """Give a file made by mkstemp (0600) the mode of an ordinary new file, so a shared cache folder serves everyone."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
 def _export_onnx(encoder: SentenceEncoder, target: Path, *, int8: bool) -> None:
     """Export the torch model to ONNX (and quantise its weights to int8), offline, atomically."""
     import tempfile
@@ -506,6 +513,7 @@ def _export_onnx(encoder: SentenceEncoder, target: Path, *, int8: bool) -> None:
                     _Hidden(hf), args, tmp, input_names=names, output_names=["last_hidden_state"],
                     dynamic_axes=axes, opset_version=17, dynamo=False,
                 )  # fmt: skip
+            _shareable(tmp)
             os.replace(tmp, fp32)
         finally:
             Path(tmp).unlink(missing_ok=True)
@@ -531,6 +539,7 @@ def _export_onnx(encoder: SentenceEncoder, target: Path, *, int8: bool) -> None:
                 )  # fmt: skip
             finally:
                 logging.getLogger().disabled = was
+            _shareable(tmp)
             os.replace(tmp, target / _INT8_FILE)
         finally:
             Path(tmp).unlink(missing_ok=True)
