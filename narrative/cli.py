@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out empty article files (with a warning) instead of stopping",
     )
     p.add_argument("--language", default="en", help="language for sentence splitting (default: en)")
-    p.add_argument("--no-figures", action="store_true", help="skip the PNG figures")
+    p.add_argument(
+        "--no-figures", action="store_true", help="draw no figures (no PNG files, a report without charts): faster"
+    )
     p.add_argument(
         "--backend",
         choices=["torch", "onnx", "onnx-int8"],

@@ -9,7 +9,9 @@ is redone; a second run with the same input and settings redoes nothing and
 loads no model. The combined files (``sentences.csv``, ``claims.csv``, ...,
 ``figures/``, ``report.html``, ``provenance.json``) are then assembled from
 the per-event results, so they are the same whether the events ran in one
-process, in ``jobs`` processes or on Dask workers.
+process, in ``jobs`` processes or on Dask workers. Each event folder also
+holds the event's own ``report.html``; the combined report links to them and
+embeds the figures of small corpora only (:data:`REPORT_FIGURES_MAX_EVENTS`).
 
 Inputs are read one event at a time: a folder of event folders, or a Parquet
 file or dataset folder of sentence rows (``event``, ``outlet``, ``text`` or
@@ -162,6 +164,11 @@ def _safe_name(event: str, index: int) -> str:
 
 _ENCODERS: dict = {}
 
+#: The combined report embeds the figures of at most this many events; a larger corpus's report
+#: links each event to its own report (``events/<event>/report.html``), which has its figures,
+#: so that the page stays small enough for a browser.
+REPORT_FIGURES_MAX_EVENTS = 20
+
 
 def _encoder(config: dict) -> SentenceEncoder:
     """The encoder of this process, loaded once and kept for every event it runs."""
@@ -222,7 +229,7 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
         threshold=config["threshold"],
     )
     (folder / "tables").mkdir(parents=True, exist_ok=True)
-    result.write(folder, figures=config["figures"], report=False, force=True)
+    result.write(folder, figures=config["figures"], report=True, force=True)
     for name in _TABLES:
         frame = getattr(result, name)
         if frame is not None:
@@ -541,6 +548,10 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool) -> Non
                     figure_files.append(f"figures/{dest.name}/{png.name}")
     from .report import render_report
 
-    _atomic_write(out / "report.html", render_report(result, figures=drawn).encode("utf-8"))
+    links = {u.event: f"events/{folder.name}/report.html" for u, folder in zip(units, folders)}
+    embed = drawn if len(units) <= REPORT_FIGURES_MAX_EVENTS else None
+    elsewhere = embed is None and any(drawn.values())
+    page = render_report(result, figures=embed, event_links=links, figures_elsewhere=elsewhere)
+    _atomic_write(out / "report.html", page.encode("utf-8"))
     provenance["outputs"] = sorted([*names, *figure_files, "report.html"])
     _atomic_write(prov_path, dump_json(provenance).encode("utf-8"))

@@ -94,6 +94,7 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
     ``omissions.csv``, ``outlets.csv``, ``figures/<event>/<name>.png``,
     ``report.html`` and ``provenance.json``. Each file is written to a
     temporary name and renamed, so a reader never sees half a file.
+    ``figures=False`` draws no figure at all: no PNG files, and a report without charts.
 
     Returns
     -------
@@ -129,7 +130,7 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
         for name, frame in tables.items():
             put(name, _csv_bytes(frame, TABLE_COLUMNS[name]))
         drawn: dict = {}
-        if figures or report:
+        if figures:  # drawn once, saved as PNG files and embedded in the report
             smap = result.sentence_map()
             for k, event in enumerate(result.events):
                 folder = _safe_name(event, k)
@@ -137,8 +138,7 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
                 for name, fig in draw_figures(result, event, sentence_map=smap):
                     png = save_figure(fig)
                     drawn[event].append((name, FIGURES[name], png))
-                    if figures:
-                        put(f"figures/{folder}/{name}.png", png)
+                    put(f"figures/{folder}/{name}.png", png)
         if report:
             from .report import render_report
 

@@ -25,7 +25,14 @@ def _environment():
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
-def render_report(result, *, figures: dict | None = None, title: str | None = None) -> str:
+def render_report(
+    result,
+    *,
+    figures: dict | None = None,
+    title: str | None = None,
+    event_links: dict | None = None,
+    figures_elsewhere: bool = False,
+) -> str:
     """Render a :class:`~narrative.Comparison` as one HTML page.
 
     Parameters
@@ -35,6 +42,11 @@ def render_report(result, *, figures: dict | None = None, title: str | None = No
         ``{event: [(name, caption, png_bytes), ...]}`` to embed.
     title : str, optional
         Page title; default the input's name or the single event's id.
+    event_links : dict, optional
+        ``{event: relative URL}`` of each event's own report (a corpus run's
+        ``events/<event>/report.html``), linked from the event's heading.
+    figures_elsewhere : bool, default False
+        Say that the figures are not on this page but in each event's own report.
 
     Returns
     -------
@@ -107,6 +119,7 @@ def render_report(result, *, figures: dict | None = None, title: str | None = No
                     {"caption": caption, "data": base64.b64encode(png).decode("ascii")}
                     for _, caption, png in (figures or {}).get(event, [])
                 ],
+                "link": (event_links or {}).get(event),
             }
         )
     prov = result.provenance
@@ -121,4 +134,5 @@ def render_report(result, *, figures: dict | None = None, title: str | None = No
         css=Markup(_template_text("report.css")),
         script=Markup(script),
         script_hash=f"sha256-{digest}",
+        figures_elsewhere=figures_elsewhere,
     )

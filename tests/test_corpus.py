@@ -224,3 +224,30 @@ def test_onnx_run_over_an_exported_model_imports_no_torch(example_dir, tmp_path)
     assert "TORCH True 0" in first.stdout  # the export needs the torch model once
     assert "TORCH False 0" in second.stdout  # then sentences and token vectors come from onnxruntime alone
     assert (tmp_path / "a" / "claims.csv").read_bytes() == (tmp_path / "b" / "claims.csv").read_bytes()
+
+
+def test_each_event_has_its_own_report_and_a_large_corpus_report_links_instead_of_embedding(
+    small_corpus, tmp_path, cache_dir, monkeypatch
+):
+    import re
+
+    out = tmp_path / "out"
+    compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    combined = (out / "report.html").read_text(encoding="utf-8")
+    for event in EVENTS:
+        own = (out / "events" / event / "report.html").read_text(encoding="utf-8")
+        assert f"Event: {event}" in own and own.count("data:image/png;base64,") == 5
+        assert f'href="events/{event}/report.html"' in combined
+    assert combined.count("data:image/png;base64,") == 5 * len(EVENTS)  # a small corpus: figures embedded
+    monkeypatch.setattr(corpus, "REPORT_FIGURES_MAX_EVENTS", len(EVENTS) - 1)
+    compare_corpus(small_corpus, tmp_path / "large", cache_dir=cache_dir)
+    page = (tmp_path / "large" / "report.html").read_text(encoding="utf-8")
+    assert "data:image/png" not in page and "in its own report" in page
+    assert len(re.findall(r'href="#event-\d+"', page)) == len(EVENTS)  # a table of contents
+    assert len(list((tmp_path / "large" / "figures").rglob("*.png"))) == 5 * len(EVENTS)
+    bare = compare_corpus(small_corpus, tmp_path / "bare", cache_dir=cache_dir, figures=False)
+    assert bare.computed == list(EVENTS)
+    assert not list((tmp_path / "bare").rglob("*.png"))
+    for event in EVENTS:
+        assert "<img" not in (tmp_path / "bare" / "events" / event / "report.html").read_text(encoding="utf-8")
+    assert "in its own report" not in (tmp_path / "bare" / "report.html").read_text(encoding="utf-8")
