@@ -210,6 +210,15 @@ def _split(ids) -> set:
     return {c for c in str(ids).split(";") if c and c != "nan"}
 
 
+def _share(claims: list[set]) -> np.ndarray:
+    """``(n, n)`` bool: do sentences ``i`` and ``j`` share a claim id?"""
+    ids = {c: k for k, c in enumerate(sorted(set().union(*claims)))}
+    A = np.zeros((len(claims), len(ids)), dtype=np.int64)
+    for i, cs in enumerate(claims):
+        A[i, [ids[c] for c in cs]] = 1
+    return (A @ A.T) > 0
+
+
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -253,8 +262,8 @@ def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabel
         ps = [_split(x) for x in g["claim_id"].fillna("")]
         n = len(g)
         other = outlets[:, None] != outlets[None, :]
-        G = np.array([[bool(gs[i] & gs[j]) for j in range(n)] for i in range(n)], dtype=bool).reshape(n, n) & other
-        P = np.array([[bool(ps[i] & ps[j]) for j in range(n)] for i in range(n)], dtype=bool).reshape(n, n) & other
+        G = _share(gs) & other
+        P = _share(ps) & other
         iu = np.triu_indices(n, 1)
         tp, fp, fn = int((G & P)[iu].sum()), int((~G & P)[iu].sum()), int((G & ~P)[iu].sum())
         gu, pu = ~G.any(axis=1), ~P.any(axis=1)
