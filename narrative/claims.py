@@ -14,8 +14,9 @@ and soft token alignment evidence (:mod:`narrative.pairs`; token vectors from
 :mod:`narrative.tokens`), and builds claims from the matches greedily,
 strongest first: a sentence joins a claim only when it matches every member
 from the other outlets, and a sentence that matches sentences of two claims
-carries both. Nothing chains: a claim never links two sentences that were not
-matched. ``method="cluster"`` is the plain agglomerative clustering of
+carries both when the second match clears a higher bar (``threshold +
+secondary_margin``). Nothing chains: a claim never links two sentences that
+were not matched. ``method="cluster"`` is the plain agglomerative clustering of
 sentence vectors, kept as the reference baseline.
 """
 
@@ -41,12 +42,17 @@ __all__ = [
     "headline_threshold",
     "states_claim",
     "DEFAULT_THRESHOLD",
+    "SECONDARY_MARGIN",
     "CONFIDENCE_BAND",
 ]
 
 #: Default match probability at or above which two sentences state the same claim
 #: (picked by leave-one-event-out cross-validation on the claims-gold development set).
-DEFAULT_THRESHOLD = 0.25
+DEFAULT_THRESHOLD = 0.15
+
+#: Default of ``method="pairwise"``: a sentence that already holds a claim carries another
+#: only with a match probability of at least ``threshold + SECONDARY_MARGIN`` (picked with the threshold).
+SECONDARY_MARGIN = 0.10
 
 #: A claim is ``uncertain`` when its status changes with the threshold moved by this much either way.
 CONFIDENCE_BAND = 0.05
@@ -70,20 +76,25 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
 
     Parameters
     ----------
-    threshold : float, default 0.25
+    threshold : float, default 0.15
         With ``method="pairwise"``: match probability (0-1) at or above which two
-        sentences of different outlets state the same claim. With
-        ``method="cluster"``: cosine similarity at which clusters merge.
+        sentences of different outlets state the same claim (a sentence's first
+        claim; see ``secondary_margin``). With ``method="cluster"``: cosine
+        similarity at which clusters merge.
     method : {"pairwise", "cluster"}, default "pairwise"
         ``"pairwise"``: pair scorer and greedy, chain-free claim building
         (needs ``texts`` in :meth:`fit` for its lexical evidence).
         ``"cluster"``: agglomerative clustering of the vectors (baseline).
     linkage : {"average", "complete", "single"}, default "average"
         Linkage of ``method="cluster"``.
-    secondary_margin : float or None, default None
-        ``method="cluster"`` only: a sentence also carries another claim if its
-        similarity to a sentence of that claim from another outlet is at least
-        ``threshold + secondary_margin``.
+    secondary_margin : float, None or "auto", default "auto"
+        A sentence that already holds a claim carries another only with a match
+        of at least ``threshold + secondary_margin``. ``method="pairwise"``: the
+        match probability needed to join or open a second claim ("auto": 0.10,
+        :data:`SECONDARY_MARGIN`; None: 0, the bar of the first claim).
+        ``method="cluster"``: a sentence also carries another claim if its
+        similarity to a sentence of that claim from another outlet clears the
+        bar ("auto" and None: no second claims).
     scorer : PairScorer or dict, optional
         The pair scorer of ``method="pairwise"``; default the shipped one
         (:meth:`narrative.pairs.PairScorer.default`).
@@ -132,7 +143,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         "threshold": [Interval(Real, -1, 1, closed="both")],
         "method": [StrOptions({"pairwise", "cluster"})],
         "linkage": [StrOptions({"average", "complete", "single"})],
-        "secondary_margin": [Interval(Real, 0, None, closed="left"), None],
+        "secondary_margin": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"}), None],
         "scorer": [PairScorer, dict, None],
         "token_evidence": ["boolean"],
     }
@@ -143,7 +154,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         *,
         method="pairwise",
         linkage="average",
-        secondary_margin=None,
+        secondary_margin="auto",
         scorer=None,
         token_evidence=True,
     ):
@@ -228,7 +239,9 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         P = np.where(valid, P, 0.0)
         P = (P + P.T) / 2
         self.pair_scores_ = P
-        members, best = _greedy_claims(P, groups, mask, self.threshold)
+        margin = self.secondary_margin
+        margin = SECONDARY_MARGIN if margin == "auto" else (margin or 0.0)
+        members, best = _greedy_claims(P, groups, mask, self.threshold, self.threshold + margin)
         # main claim: the one holding the sentence's strongest match; ties -> the older claim
         main = [max(ms, key=lambda c: (best[i].get(c, 0.0), -c)) if ms else -1 for i, ms in enumerate(members)]
         raw = np.array(main, dtype=int)
@@ -274,7 +287,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         cross = np.where(valid & same_claim, sim, -np.inf)
         best = cross.max(axis=1) if n else np.zeros(0)
         self.scores_ = np.where(np.isfinite(best), np.clip(best, 0, 1), 0.0)
-        if self.secondary_margin is not None:
+        if self.secondary_margin not in (None, "auto"):
             cut = self.threshold + self.secondary_margin
             for i in np.flatnonzero(mask):
                 cand = np.flatnonzero(valid[i] & ~same_claim[i] & (sim[i] >= cut))
@@ -285,18 +298,21 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         return self.fit(X, groups=groups, mask=mask, texts=texts, positions=positions, tokens=tokens).labels_
 
 
-def _greedy_claims(P, groups, mask, threshold):
+def _greedy_claims(P, groups, mask, threshold, second=None):
     """Claims from pair scores, strongest match first, without chaining.
 
     A matched pair joins an existing claim of one sentence when the other
     sentence matches every member of another outlet and its outlet is not in
     the claim yet; otherwise the pair opens a new claim (so a sentence can hold
-    several). Unmatched sentences get a claim of their own.
+    several). A sentence that already holds a claim joins or opens another
+    only with scores of at least ``second`` (default ``threshold``). Unmatched
+    sentences get a claim of their own.
 
     Returns ``(members, best)``: the claims of each sentence (in order of
     creation) and, per sentence, its best match score within each claim.
     """
     n = len(P)
+    second = threshold if second is None else max(second, threshold)
     iu, ju = np.triu_indices(n, 1)
     score = P[iu, ju]
     keep = score >= threshold
@@ -319,11 +335,12 @@ def _greedy_claims(P, groups, mask, threshold):
             continue
         joined = False
         for a, b in ((i, j), (j, i)):
+            bar = second if members[b] else threshold
             for c in members[a]:
                 ms = claims[c]
                 if any(groups[m] == groups[b] for m in ms):
                     continue
-                if all(P[b, m] >= threshold for m in ms):
+                if all(P[b, m] >= bar for m in ms):
                     ms.append(b)
                     members[b].append(c)
                     note(b, c, s)
@@ -333,6 +350,8 @@ def _greedy_claims(P, groups, mask, threshold):
             if joined:
                 break
         if not joined:
+            if (members[i] or members[j]) and s < second:
+                continue  # would be a second claim of one of them: not strong enough
             claims.append([i, j])
             members[i].append(len(claims) - 1)
             members[j].append(len(claims) - 1)
@@ -364,7 +383,7 @@ def align_claims(
     threshold=DEFAULT_THRESHOLD,
     method="pairwise",
     linkage="average",
-    secondary_margin=None,
+    secondary_margin="auto",
     scorer=None,
     token_evidence=True,
     tokens=None,

@@ -26,6 +26,34 @@ def test_no_chaining_and_a_sentence_carries_two_claims():
     assert est.labels_[1] in m[1] and est.labels_[1] == m[1][0]
 
 
+def test_a_second_claim_needs_the_higher_bar_a_first_claim_does_not():
+    X = _angles(0, 25.8, 63.4)  # a~b 0.95, b~c 0.70, a~c 0.00
+    groups = ["a", "b", "c"]
+    low = ClaimAligner(threshold=0.5, secondary_margin=0.1, scorer=COS_ONLY).fit(X, groups=groups)
+    assert set(low.memberships_[1]) & set(low.memberships_[2])  # 0.70 clears 0.5 + 0.1
+    assert len(low.memberships_[1]) == 2
+    high = ClaimAligner(threshold=0.5, secondary_margin=0.3, scorer=COS_ONLY).fit(X, groups=groups)
+    m = high.memberships_
+    assert set(m[0]) & set(m[1]) and not set(m[1]) & set(m[2])  # b already holds a claim; 0.70 < 0.8
+    assert len(m[1]) == 1 and len(m[2]) == 1 and high.scores_[2] == 0
+    # the same 0.70 match is enough for a sentence's first claim
+    first = ClaimAligner(threshold=0.5, secondary_margin=0.3, scorer=COS_ONLY).fit(X[1:], groups=groups[1:])
+    assert first.memberships_[0] == first.memberships_[1]
+    # and the margin is what the default carries
+    assert ClaimAligner().secondary_margin == "auto"
+
+
+def test_a_second_claim_joined_needs_the_higher_bar_with_every_member():
+    # a~b 0.95 opens the first claim; c~d 0.95 another; then b (already in a claim) could join c's
+    # claim at b~c, b~d = 0.70 (second claim: needs 0.8 with margin 0.3)
+    X = np.vstack([_angles(0, 25.8), _angles(63.4, 63.4)])
+    groups = ["a", "b", "c", "d"]
+    m = ClaimAligner(threshold=0.5, secondary_margin=0.3, scorer=COS_ONLY).fit(X, groups=groups).memberships_
+    assert not set(m[1]) & set(m[2]) and not set(m[1]) & set(m[3])
+    m = ClaimAligner(threshold=0.5, secondary_margin=0.1, scorer=COS_ONLY).fit(X, groups=groups).memberships_
+    assert set(m[1]) & set(m[2]) & set(m[3])
+
+
 def test_same_outlet_never_matched_and_scores_are_probabilities():
     X = _angles(0, 1, 2)
     est = ClaimAligner(threshold=0.5, scorer=COS_ONLY).fit(X, groups=["a", "a", "b"])
