@@ -470,7 +470,11 @@ def _check_mean_pooling(folder: Path) -> None:
 
 
 def _shareable(path) -> None:
-    """Give a file made by mkstemp (0600) the mode of an ordinary new file, so a shared cache folder serves everyone."""
+    """Give a file made by mkstemp (0600) the mode of an ordinary new file under the umask.
+
+    Used for exported models and for output files written atomically, so a shared cache or
+    output folder serves everyone who may read it.
+    """
     mask = os.umask(0o022)
     os.umask(mask)
     os.chmod(path, 0o666 & ~mask)
@@ -665,20 +669,34 @@ def embed(
         vectors = encoder.encode(unique, show_progress_bar=show_progress_bar)
         index = {t: i for i, t in enumerate(unique)}
         return vectors[[index[t] for t in texts]] if texts else vectors
-    fp = encoder.fingerprint_at(cache.folder) if encoder.cache_dir is None else encoder.fingerprint
-    keys = [EmbeddingCache.key(fp, t) for t in texts]
-    found = cache.get_many(keys)
-    missing = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in found))
-    cache.hits += len(set(keys)) - len(missing)
-    cache.misses += len(missing)
+    found, keys = _cached_vectors(texts, encoder, cache)
+    missing = [t for t in keys if t not in found]
     if missing:
-        new = encoder.encode(missing, show_progress_bar=show_progress_bar)
-        fresh = {EmbeddingCache.key(fp, t): v for t, v in zip(missing, new)}
-        try:
-            cache.put_many(fresh)
-        except (sqlite3.Error, OSError) as exc:
-            warnings.warn(f"could not write the embedding cache {cache.path}: {exc}", stacklevel=2)
+        fresh = dict(zip(missing, encoder.encode(missing, show_progress_bar=show_progress_bar)))
+        _store_vectors(fresh, keys, cache)
         found.update(fresh)
     if not texts:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
-    return np.vstack([found[k] for k in keys]).astype(np.float32, copy=False)
+    return np.vstack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def _cached_vectors(texts, encoder: SentenceEncoder, cache: EmbeddingCache) -> tuple[dict, dict]:
+    """``(found, keys)``: the cached vectors of ``texts`` and every distinct text's cache key.
+
+    Counts the distinct texts found and missing in ``cache.hits`` and ``cache.misses``.
+    """
+    fp = encoder.fingerprint_at(cache.folder) if encoder.cache_dir is None else encoder.fingerprint
+    keys = {t: EmbeddingCache.key(fp, t) for t in dict.fromkeys(texts)}
+    stored = cache.get_many(list(keys.values()))
+    found = {t: stored[k] for t, k in keys.items() if k in stored}
+    cache.hits += len(found)
+    cache.misses += len(keys) - len(found)
+    return found, keys
+
+
+def _store_vectors(fresh: dict, keys: dict, cache: EmbeddingCache) -> None:
+    """Store ``{text: vector}`` under the texts' keys; a cache that cannot be written only warns."""
+    try:
+        cache.put_many({keys[t]: v for t, v in fresh.items()})
+    except (sqlite3.Error, OSError) as exc:
+        warnings.warn(f"could not write the embedding cache {cache.path}: {exc}", stacklevel=3)

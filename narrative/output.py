@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .embed import _shareable
 from .errors import InputError
 from .figures import FIGURES, draw_figures, save_figure
 
@@ -31,22 +32,12 @@ TABLE_COLUMNS = {
 }  # fmt: skip
 
 
-def _file_mode() -> int:
-    """The mode an ordinary new file gets under this process's umask (mkstemp's files are 0600)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
-
-
 def _atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            os.fchmod(fh.fileno(), _FILE_MODE)
+        _shareable(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

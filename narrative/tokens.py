@@ -189,23 +189,14 @@ def embed_with_tokens(texts, token_texts, *, encoder, cache=None, tokens_cache=N
     vectors : numpy.ndarray of shape (len(texts), dim)
     tokens : list of SentenceTokens, one per ``token_texts``
     """
-    from .embed import EmbeddingCache
+    from .embed import _cached_vectors, _store_vectors
 
     texts = [str(t) for t in texts]
     token_texts = [str(t) for t in token_texts]
-    vec_found: dict[str, np.ndarray] = {}
-    vec_keys: dict[str, str] = {}
-    if cache is not None:
-        fp = encoder.fingerprint_at(cache.folder) if encoder.cache_dir is None else encoder.fingerprint
-        vec_keys = {t: EmbeddingCache.key(fp, t) for t in dict.fromkeys(texts)}
-        stored = cache.get_many(list(vec_keys.values()))
-        vec_found = {t: stored[k] for t, k in vec_keys.items() if k in stored}
+    vec_found, vec_keys = _cached_vectors(texts, encoder, cache) if cache is not None else ({}, {})
     tok_found, tok_keys = _lookup_tokens(token_texts, encoder, tokens_cache)
     want_vec = [t for t in dict.fromkeys(texts) if t not in vec_found]
     want_tok = {t for t in token_texts if t not in tok_found}
-    if cache is not None:
-        cache.hits += len(vec_keys) - len(want_vec)
-        cache.misses += len(want_vec)
     todo = list(dict.fromkeys([*want_vec, *sorted(want_tok - set(want_vec))]))
     if todo:
         new_vec, new_tok = _encode_both(todo, encoder, show_progress_bar=show_progress_bar)
@@ -213,10 +204,7 @@ def embed_with_tokens(texts, token_texts, *, encoder, cache=None, tokens_cache=N
         fresh_vec = {t: v for t, v in zip(todo, new_vec) if t in want}
         fresh_tok = {t: v for t, v in zip(todo, new_tok) if t in want_tok}
         if cache is not None and fresh_vec:
-            try:
-                cache.put_many({vec_keys[t]: v for t, v in fresh_vec.items()})
-            except (sqlite3.Error, OSError) as exc:
-                warnings.warn(f"could not write the embedding cache {cache.path}: {exc}", stacklevel=2)
+            _store_vectors(fresh_vec, vec_keys, cache)
         _store_tokens(fresh_tok, tok_keys, tokens_cache)
         vec_found.update(fresh_vec)
         tok_found.update(fresh_tok)
