@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import platform
 from dataclasses import dataclass, field
@@ -255,14 +256,20 @@ def _embed_sentences(sentences, encoder, cache, aligner, *, cache_dir, use_cache
     return vectors, _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache, found=found)
 
 
-def _versions() -> dict:
+@functools.lru_cache(maxsize=1)
+def _installed_versions() -> tuple:
+    """The versions of Python and the libraries, read once per process (package metadata is slow to scan)."""
     out = {"python": platform.python_version()}
     for name in _LIBRARIES:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = None
-    return out
+    return tuple(out.items())
+
+
+def _versions() -> dict:
+    return dict(_installed_versions())
 
 
 def compare(
