@@ -220,21 +220,21 @@ def _wants_tokens(aligner) -> bool:
     return getattr(aligner, "method", "pairwise") == "pairwise" and bool(getattr(aligner, "token_evidence", False))
 
 
-def _claim_tokens(sentences, aligner, *, cache_dir, use_cache, found=None):
-    """Token vectors for the aligner's token evidence, cached beside the embeddings (None when unused).
+def _spread(found, mask) -> list:
+    """One entry per sentence: the next of ``found`` where ``mask`` is true, else None."""
+    found = iter(found)
+    return [next(found) if m else None for m in mask]
 
-    ``found`` are the token vectors of the claim-stating sentences when already computed.
-    """
+
+def _claim_tokens(sentences, aligner, *, cache_dir, use_cache):
+    """Token vectors for the aligner's token evidence, cached beside the embeddings (None when unused)."""
     if not _wants_tokens(aligner):
         return None
     from .tokens import sentence_tokens, token_cache
 
     mask = sentences["text"].map(states_claim).to_numpy()
-    if found is None:
-        texts = sentences["text"].to_numpy()[mask].tolist()
-        found = sentence_tokens(texts, cache=token_cache(cache_dir) if use_cache else None)
-    found = iter(found)
-    return [next(found) if m else None for m in mask]
+    texts = sentences["text"].to_numpy()[mask].tolist()
+    return _spread(sentence_tokens(texts, cache=token_cache(cache_dir) if use_cache else None), mask)
 
 
 def _embed_sentences(sentences, encoder, cache, aligner, *, cache_dir, use_cache, progress):
@@ -253,7 +253,7 @@ def _embed_sentences(sentences, encoder, cache, aligner, *, cache_dir, use_cache
     vectors, found = embed_with_tokens(
         texts, token_texts, encoder=encoder, cache=cache, tokens_cache=tcache, show_progress_bar=progress
     )
-    return vectors, _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache, found=found)
+    return vectors, _spread(found, mask)
 
 
 @functools.lru_cache(maxsize=1)
