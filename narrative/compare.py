@@ -63,15 +63,17 @@ def _outlets_per_event(sentences: pd.DataFrame) -> dict:
     return {e: list(dict.fromkeys(f["outlet"])) for e, f in sentences.groupby("event", sort=False)}
 
 
-def _membership(sentences: pd.DataFrame) -> pd.DataFrame:
-    """One row per (sentence, claim) from the ``claim_id`` column."""
-    rows = []
-    for i, (event, outlet, position, text, ids) in enumerate(
-        zip(sentences["event"], sentences["outlet"], sentences["position"], sentences["text"], sentences["claim_id"])
-    ):
-        for rank, cid in enumerate(c for c in str(ids).split(";") if c):
-            rows.append((i, event, outlet, int(position), text, cid, rank))
-    return pd.DataFrame(rows, columns=["row", "event", "outlet", "position", "text", "claim_id", "rank"])
+def _claim_rows(sentences: pd.DataFrame) -> dict:
+    """``{event: {claim_id: [row, ...]}}`` from the ``claim_id`` column (``;``-joined ids).
+
+    Events and rows in the table's order; events whose sentences carry no claim are left out.
+    Plain lists rather than a long table: a corpus run builds this for every event.
+    """
+    out: dict = {}
+    for i, (event, ids) in enumerate(zip(sentences["event"].tolist(), sentences["claim_id"].tolist())):
+        for cid in (c for c in str(ids).split(";") if c):
+            out.setdefault(event, {}).setdefault(cid, []).append(i)
+    return out
 
 
 def _claim_order(claim_ids) -> list:
@@ -98,32 +100,31 @@ def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: in
         outlet order), ``n_outlets``, ``n_sentences``, ``status``.
     """
     sentences = sentences.reset_index(drop=True)
-    members = _membership(sentences)
+    texts, outlets = sentences["text"].tolist(), sentences["outlet"].tolist()
     event_outlets = _outlets_per_event(sentences)
     rows = []
-    for event, frame in members.groupby("event", sort=False):
-        order = _claim_order(frame["claim_id"])
-        groups = {cid: g for cid, g in frame.groupby("claim_id")}
-        docs = [groups[c]["text"].tolist() for c in order]
-        labels = top_terms(docs, n_terms=n_terms)
+    for event, claim_rows in _claim_rows(sentences).items():
+        order = _claim_order(claim_rows)
+        labels = top_terms([[texts[r] for r in claim_rows[c]] for c in order], n_terms=n_terms)
         outlets_all = event_outlets[event]
         for cid, terms in zip(order, labels):
-            g = groups[cid]
-            vecs = embeddings[g["row"].to_numpy()]
+            members = claim_rows[cid]
+            vecs = embeddings[members]
             centroid = vecs.mean(axis=0)
             sims = vecs @ centroid
-            best = max(range(len(g)), key=lambda k: (round(float(sims[k]), 6), -k))
-            carriers = [o for o in outlets_all if o in set(g["outlet"])]
+            best = max(range(len(members)), key=lambda k: (round(float(sims[k]), 6), -k))
+            carried = {outlets[r] for r in members}
+            carriers = [o for o in outlets_all if o in carried]
             rows.append(
                 {
                     "event": event,
                     "claim_id": cid,
                     "label": ", ".join(terms),
-                    "representative": g["text"].iloc[best],
-                    "representative_outlet": g["outlet"].iloc[best],
+                    "representative": texts[members[best]],
+                    "representative_outlet": outlets[members[best]],
                     "outlets": ";".join(carriers),
                     "n_outlets": len(carriers),
-                    "n_sentences": int(g["row"].nunique()),
+                    "n_sentences": len(set(members)),
                     "status": claim_status(len(carriers), len(outlets_all)),
                 }
             )
@@ -153,26 +154,33 @@ def coverage_table(sentences: pd.DataFrame, *, titles: dict | None = None) -> pd
         :data:`LEAD_SENTENCES` sentences), ``headline`` (in the title; NA when there is none).
     """
     sentences = sentences.reset_index(drop=True)
-    members = _membership(sentences)
-    size = sentences.groupby(["event", "outlet"], sort=False).size()
-    rank = sentences.assign(_r=sentences.groupby(["event", "outlet"], sort=False).cumcount())
-    order_in_article = dict(zip(range(len(sentences)), rank["_r"]))
+    events, outlets = sentences["event"].tolist(), sentences["outlet"].tolist()
+    positions = sentences["position"].tolist()
+    size: dict = {}
+    rank = []  # each sentence's 0-based place in its own article
+    for key in zip(events, outlets):
+        rank.append(size.get(key, 0))
+        size[key] = rank[-1] + 1
+    groups: dict = {}
+    for event, claim_rows in _claim_rows(sentences).items():
+        for cid, members in claim_rows.items():
+            for r in members:
+                groups.setdefault((event, cid, outlets[r]), []).append(r)
     rows = []
-    for (event, cid, outlet), g in members.groupby(["event", "claim_id", "outlet"], sort=False):
-        first = int(g["position"].min())
-        first_rank = min(order_in_article[r] for r in g["row"])
+    for (event, cid, outlet), members in groups.items():
         headline = pd.NA
         if titles is not None and (event, outlet) in titles:
             headline = cid in titles[(event, outlet)]
+        n = len(set(members))
         rows.append(
             {
                 "event": event,
                 "claim_id": cid,
                 "outlet": outlet,
-                "n_sentences": int(g["row"].nunique()),
-                "first_position": first,
-                "weight": round(g["row"].nunique() / int(size[(event, outlet)]), 6),
-                "lead": bool(first_rank < LEAD_SENTENCES),
+                "n_sentences": n,
+                "first_position": min(int(positions[r]) for r in members),
+                "weight": round(n / size[(event, outlet)], 6),
+                "lead": min(rank[r] for r in members) < LEAD_SENTENCES,
                 "headline": headline,
             }
         )
@@ -277,14 +285,11 @@ def assign_themes(claims: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.
         ``event``, ``theme_id``, ``theme`` (label), ``n_claims``.
     """
     sentences = sentences.reset_index(drop=True)
-    members = _membership(sentences)
+    texts = sentences["text"].tolist()
     assign, theme_rows = [], []
-    for event, frame in members.groupby("event", sort=False):
-        order = _claim_order(frame["claim_id"])
-        if not order:
-            continue
-        groups = {cid: g for cid, g in frame.groupby("claim_id")}
-        cent = np.vstack([embeddings[groups[c]["row"].to_numpy()].mean(axis=0) for c in order])
+    for event, claim_rows in _claim_rows(sentences).items():
+        order = _claim_order(claim_rows)
+        cent = np.vstack([embeddings[claim_rows[c]].mean(axis=0) for c in order])
         cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
         k = n_themes or int(min(6, max(1, round(math.sqrt(len(order) / 2)))))
         k = min(k, len(order))
@@ -298,7 +303,7 @@ def assign_themes(claims: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.
         first = {t: int(np.flatnonzero(raw == t)[0]) for t in set(raw)}
         ranking = sorted(sizes, key=lambda t: (-sizes[t], first[t]))
         tid = {t: f"T{i + 1}" for i, t in enumerate(ranking)}
-        docs = [[s for c, r in zip(order, raw) if r == t for s in groups[c]["text"]] for t in ranking]
+        docs = [[texts[i] for c, r in zip(order, raw) if r == t for i in claim_rows[c]] for t in ranking]
         labels = dict(zip(ranking, (", ".join(t) or tid[r] for t, r in zip(top_terms(docs, n_terms=3), ranking))))
         for t in ranking:
             theme_rows.append({"event": event, "theme_id": tid[t], "theme": labels[t], "n_claims": sizes[t]})

@@ -6,6 +6,7 @@ import datetime as _dt
 import functools
 import os
 import platform
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -88,22 +89,25 @@ class Comparison:
 
     def summary(self) -> pd.DataFrame:
         """One row per event and outlet: sentences, claims carried by status, omissions."""
+        status = dict(zip(zip(self.claims["event"], self.claims["claim_id"]), self.claims["status"]))
+        carried: dict = {}  # (event, outlet) -> statuses of the claims the outlet carries
+        for e, c, o in zip(self.coverage["event"], self.coverage["claim_id"], self.coverage["outlet"]):
+            carried.setdefault((e, o), []).append(status[(e, c)])
+        omits = Counter(zip(self.omissions["event"], self.omissions["outlet"]))
+        sizes = Counter(zip(self.sentences["event"], self.sentences["outlet"]))  # first-appearance order
         rows = []
-        status = self.claims.set_index(["event", "claim_id"])["status"]
-        for (event, outlet), g in self.sentences.groupby(["event", "outlet"], sort=False):
-            cov = self.coverage[(self.coverage["event"] == event) & (self.coverage["outlet"] == outlet)]
-            st = [status[(event, c)] for c in cov["claim_id"]]
-            om = self.omissions[(self.omissions["event"] == event) & (self.omissions["outlet"] == outlet)]
+        for (event, outlet), n in sizes.items():
+            st = carried.get((event, outlet), [])
             rows.append(
                 {
                     "event": event,
                     "outlet": outlet,
-                    "sentences": len(g),
-                    "claims": len(cov),
+                    "sentences": n,
+                    "claims": len(st),
                     "shared": st.count("shared"),
                     "partial": st.count("partial"),
                     "unique": st.count("unique"),
-                    "omits": len(om),
+                    "omits": omits[(event, outlet)],
                 }
             )
         return pd.DataFrame(rows)

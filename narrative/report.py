@@ -9,20 +9,25 @@ external resource, and images only from ``data:`` URLs.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from importlib import resources
 
 __all__ = ["render_report"]
 
 
+@functools.cache
 def _template_text(name: str) -> str:
     return resources.files("narrative").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def _environment():
+@functools.cache
+def _template():
+    """The report template, compiled once per process (a corpus run renders a report per event)."""
     import jinja2
 
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return env.from_string(_template_text("report.html.j2"))
 
 
 def render_report(
@@ -55,8 +60,7 @@ def render_report(
     """
     from markupsafe import Markup
 
-    env = _environment()
-    template = env.from_string(_template_text("report.html.j2"))
+    template = _template()
     script = _template_text("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     sentences = result.sentences
