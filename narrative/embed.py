@@ -57,11 +57,26 @@ def default_cache_dir() -> Path:
 
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
-#: Padded tokens per batch on the ONNX backends. On a CPU, small batches of
+#: Most padded tokens per batch, by backend. On a CPU, small batches of
 #: length-sorted sentences run faster than large ones (less padding, and the
-#: activations stay in cache): about 2x for one event's sentences at a time,
-#: against batches of 64 (``bench/speed.py`` measures it).
-ONNX_TOKEN_BUDGET = 512
+#: activations stay in cache): for one event's sentences at a time, about 2x
+#: on ONNX against batches of 64 and about 1.2x on torch against batches of 32.
+TOKEN_BUDGET = {"torch": 1024, "onnx": 512, "onnx-int8": 512}
+
+
+def _length_batches(lengths, batch_size: int, budget: int) -> list:
+    """Row indices in batches, longest first; a batch holds at most ``batch_size`` rows and
+    ``budget`` padded tokens (a single longer row goes alone)."""
+    lengths = np.asarray(lengths)
+    order = np.argsort(-lengths, kind="stable")
+    batches, start = [], 0
+    while start < len(order):  # each batch's first row is its longest and sets its width
+        rows = min(batch_size, max(1, budget // max(int(lengths[order[start]]), 1)))
+        batches.append(order[start : start + rows])
+        start += rows
+    return batches
+
+
 _RECORDS = "models.json"
 
 
@@ -86,9 +101,9 @@ class SentenceEncoder:
     revision : str, optional
         The model revision (git commit or tag) for hub models.
     batch_size : int, default 32
-        Most sentences per batch (sentence-transformers' default). The ONNX
-        backends also keep each batch under :data:`ONNX_TOKEN_BUDGET` padded
-        tokens: batches of the longest sentences are smaller.
+        Most sentences per batch (sentence-transformers' default). Sentences are
+        batched by length, and each batch also stays under
+        :data:`TOKEN_BUDGET` padded tokens: batches of long sentences are smaller.
     device : str, default "cpu"
         Torch device.
     backend : {"torch", "onnx", "onnx-int8"}, default "torch"
@@ -306,14 +321,23 @@ class SentenceEncoder:
         model = self._load()
         if self.backend != "torch":
             return model.encode(texts, batch_size=self.batch_size, show_progress_bar=show_progress_bar)
-        vectors = model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress_bar,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        _, batches = self._torch_batches(model, texts, show_progress_bar)
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for idx in batches:
+            vectors[idx] = model.encode(
+                [texts[i] for i in idx], batch_size=len(idx), normalize_embeddings=True, convert_to_numpy=True,
+            )  # fmt: skip
+        return vectors
+
+    def _torch_batches(self, model, texts, show_progress_bar: bool):
+        """Word-piece ids of ``texts`` and the row batches of :func:`_length_batches` (with a progress bar)."""
+        ids = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+        batches = _length_batches([len(i) for i in ids], self.batch_size, TOKEN_BUDGET["torch"])
+        if show_progress_bar:
+            from tqdm.auto import tqdm
+
+            batches = tqdm(batches, desc="Batches", unit="batch")
+        return ids, batches
 
     def vocabulary_ids(self, tokens) -> set[int]:
         """The ids of those of ``tokens`` (word pieces such as ``"[CLS]"``) that the tokenizer knows."""
@@ -344,11 +368,14 @@ class SentenceEncoder:
             return model.encode(texts, batch_size=self.batch_size, show_progress_bar=show_progress_bar, tokens=True)
         import torch
 
-        outs = model.encode(
-            texts, batch_size=self.batch_size, output_value=None, convert_to_numpy=False,
-            show_progress_bar=show_progress_bar,
-        )  # fmt: skip
-        ids = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+        ids, batches = self._torch_batches(model, texts, show_progress_bar)
+        outs = [None] * len(texts)
+        for idx in batches:
+            chunk = model.encode(
+                [texts[i] for i in idx], batch_size=len(idx), output_value=None, convert_to_numpy=False
+            )
+            for i, out in zip(idx, chunk):
+                outs[i] = out
         sentence = torch.stack([o["sentence_embedding"] for o in outs])
         vectors = torch.nn.functional.normalize(sentence, p=2, dim=1).cpu().numpy()
         tokens = []
@@ -426,14 +453,9 @@ class _OnnxModel:
         """Unit sentence vectors (and, with ``tokens``, each text's ids and hidden states)."""
         encodings = self.tokenizer.encode_batch(list(texts))
         lengths = np.array([len(e.ids) for e in encodings])
-        order = np.argsort(-lengths, kind="stable")  # length-sorted batches: little padding
         chunks = []
         per_token = [None] * len(texts)
-        batches, start = [], 0
-        while start < len(order):  # longest first: each batch's first sentence sets its width
-            rows = min(batch_size, max(1, ONNX_TOKEN_BUDGET // int(lengths[order[start]])))
-            batches.append(order[start : start + rows])
-            start += rows
+        batches = _length_batches(lengths, batch_size, TOKEN_BUDGET["onnx"])
         if show_progress_bar:
             from tqdm.auto import tqdm
 

@@ -154,7 +154,7 @@ def test_onnx_backends_agree_with_torch(encoder, tmp_path):
 def test_onnx_batches_stay_under_the_token_budget_and_keep_each_vector(tmp_path):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnx")
-    from narrative.embed import ONNX_TOKEN_BUDGET, SentenceEncoder
+    from narrative.embed import TOKEN_BUDGET, SentenceEncoder
 
     texts = [" ".join(["word"] * n) + "." for n in (3, 120, 8, 40, 2, 60, 15, 90, 5, 25)] * 4
     model = SentenceEncoder(backend="onnx", cache_dir=tmp_path)._load()
@@ -168,7 +168,7 @@ def test_onnx_batches_stay_under_the_token_budget_and_keep_each_vector(tmp_path)
     model.session = type("Recorder", (), {"run": staticmethod(recording)})()
     together = model.encode(texts, batch_size=32)
     assert sum(rows for rows, _ in shapes) == len(texts)
-    assert all(rows == 1 or rows * width <= ONNX_TOKEN_BUDGET for rows, width in shapes)
+    assert all(rows == 1 or rows * width <= TOKEN_BUDGET["onnx"] for rows, width in shapes)
     assert max(rows for rows, _ in shapes) > 1  # short sentences still share a batch
     alone = np.vstack([model.encode([t], batch_size=32) for t in texts[:10]])
     np.testing.assert_allclose(together[:10], alone, atol=1e-5)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import narrative
-from narrative.embed import EmbeddingCache, SentenceEncoder, embed
+from narrative.embed import EmbeddingCache, SentenceEncoder, _length_batches, embed
 from narrative.errors import InputError
 
 pytestmark = pytest.mark.model
@@ -18,6 +18,29 @@ def test_default_model_loads_offline_and_gives_unit_vectors(encoder, monkeypatch
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     same, other = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
     assert same > 0.6 > other
+
+
+def test_length_batches_cover_every_row_once_within_the_budget():
+    lengths = [3, 120, 8, 40, 2, 60, 15, 90, 5, 25, 300, 1] * 10
+    batches = _length_batches(lengths, 32, 512)
+    rows = np.concatenate(batches)
+    assert sorted(rows.tolist()) == list(range(len(lengths)))
+    widths = [max(lengths[i] for i in b) for b in batches]
+    assert widths == sorted(widths, reverse=True)  # longest first
+    assert all(len(b) <= 32 and (len(b) == 1 or len(b) * w <= 512) for b, w in zip(batches, widths))
+    assert max(len(b) for b in batches) == 32  # short sentences fill a batch up to batch_size
+    assert [len(b) for b in _length_batches([], 32, 512)] == []
+
+
+def test_length_batched_torch_vectors_equal_plain_sentence_transformers(encoder):
+    texts = [" ".join(["word"] * n) + "." for n in (3, 200, 8, 40, 2, 60, 15, 90)] * 6
+    model = encoder._load()
+    assert len(encoder._torch_batches(model, texts, False)[1]) > 1
+    plain = model.encode(texts, batch_size=32, normalize_embeddings=True)
+    np.testing.assert_allclose(encoder.encode(texts), plain, atol=1e-6)
+    vectors, tokens = encoder.encode_with_tokens(texts)
+    np.testing.assert_array_equal(vectors, encoder.encode(texts))
+    assert [len(ids) for ids, _ in tokens] == [len(v) for _, v in tokens]
 
 
 def test_description_pins_the_weights(encoder):
