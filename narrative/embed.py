@@ -57,6 +57,7 @@ def default_cache_dir() -> Path:
 
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+_RECORDS = "models.json"
 #: Most padded tokens per batch, by backend. On a CPU, small batches of
 #: length-sorted sentences run faster than large ones (less padding, and the
 #: activations stay in cache): for one event's sentences at a time, about 2x
@@ -75,9 +76,6 @@ def _length_batches(lengths, batch_size: int, budget: int) -> list:
         batches.append(order[start : start + rows])
         start += rows
     return batches
-
-
-_RECORDS = "models.json"
 
 
 def _weight_files_key(folder: Path) -> str:
