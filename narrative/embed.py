@@ -65,6 +65,12 @@ _RECORDS = "models.json"
 TOKEN_BUDGET = {"torch": 1024, "onnx": 512, "onnx-int8": 512}
 
 
+def _torch_dimension(model) -> int:
+    """A sentence-transformers model's vector size (the method was renamed in sentence-transformers 6)."""
+    get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(get())
+
+
 def _length_batches(lengths, batch_size: int, budget: int) -> list:
     """Row indices in batches, longest first; a batch holds at most ``batch_size`` rows and
     ``budget`` padded tokens (a single longer row goes alone)."""
@@ -229,10 +235,9 @@ class SentenceEncoder:
                     digest.update(key.encode())
                     digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
                 digest.update(f"max_seq_length={model.max_seq_length}".encode())
-                get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
                 record = {
                     "fingerprint": digest.hexdigest(),
-                    "dimension": int(get()),
+                    "dimension": _torch_dimension(model),
                     "max_seq_length": int(model.max_seq_length),
                 }
                 self._write_record(record, folder)
@@ -320,7 +325,7 @@ class SentenceEncoder:
         if self.backend != "torch":
             return model.encode(texts, batch_size=self.batch_size, show_progress_bar=show_progress_bar)
         _, batches = self._torch_batches(model, texts, show_progress_bar)
-        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        vectors = np.zeros((len(texts), _torch_dimension(model)), dtype=np.float32)
         for idx in batches:
             vectors[idx] = model.encode(
                 [texts[i] for i in idx], batch_size=len(idx), normalize_embeddings=True, convert_to_numpy=True,
