@@ -91,9 +91,8 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     if claims is not None:
         cl = claims[claims["event"] == event] if event is not None else claims
-        theme_order = (
-            list(dict.fromkeys(cl.sort_values("theme_id", kind="stable")["theme_id"])) if "theme_id" in cl else []
-        )
+        # T1, T2, ..., T10: by number (the length first), as the report's coverage grid
+        theme_order = sorted(set(cl["theme_id"]), key=lambda t: (len(str(t)), str(t))) if "theme_id" in cl else []
         if theme_order:
             cl = cl.assign(_t=cl["theme_id"].map({t: i for i, t in enumerate(theme_order)}))
             cl = cl.assign(_c=cl["claim_id"].str[1:].astype(int)).sort_values(["_t", "_c"], kind="stable")

@@ -11,9 +11,81 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import math
 from importlib import resources
 
-__all__ = ["render_report"]
+__all__ = ["render_report", "coverage_grid"]
+
+#: Shades of the coverage grid (cividis, light to dark): the share of an outlet's sentences
+#: that carry the claim, in fifths of the event's largest share.
+GRID_LEVELS = 5
+
+
+def _number(identifier) -> tuple:
+    """Sort key of ids such as ``C12`` or ``T3``: by number, then as text."""
+    text = str(identifier or "")
+    digits = text.lstrip("CT")
+    return (0, int(digits), text) if digits.isdigit() else (1, 0, text)
+
+
+def coverage_grid(result, event, outlets=None) -> dict:
+    """The coverage chart of one event as plain data for an HTML table.
+
+    Rows are the event's claims grouped by theme (themes in order of their id,
+    claims in order of their number), columns the outlets. Each cell holds the
+    outlet's sentence count for the claim and a shade from 1 to
+    :data:`GRID_LEVELS` (its share of the outlet's sentences against the event's
+    largest share), or marks an omission.
+
+    Returns
+    -------
+    dict
+        ``{"outlets": [...], "groups": [{"theme": str, "rows": [...]}, ...]}``;
+        a row is ``{"claim_id", "text", "label", "status", "uncertain", "cells"}``
+        and a cell ``{"kind": "carried"|"omitted"|"absent", "n", "level", "title"}``.
+    """
+    claims = result.claims[result.claims["event"] == event]
+    cov = result.coverage[result.coverage["event"] == event]
+    om = result.omissions[result.omissions["event"] == event]
+    if outlets is None:
+        outlets = list(dict.fromkeys(result.sentences.loc[result.sentences["event"] == event, "outlet"]))
+    carried = {
+        (c, o): (int(n), float(w))
+        for c, o, n, w in zip(cov["claim_id"], cov["outlet"], cov["n_sentences"], cov["weight"])
+    }
+    top = max((w for _, w in carried.values()), default=0.0) or 1.0
+    omitted = {(c, o): by for c, o, by in zip(om["claim_id"], om["outlet"], om["carried_by"])}
+    records = claims.to_dict("records")
+    records.sort(key=lambda r: (_number(r.get("theme_id", "")), _number(r["claim_id"])))
+    groups: list[dict] = []
+    for r in records:
+        theme = r.get("theme", "") or ""
+        if not groups or groups[-1]["theme_id"] != r.get("theme_id", ""):
+            groups.append({"theme_id": r.get("theme_id", ""), "theme": theme, "rows": []})
+        cid = r["claim_id"]
+        cells = []
+        for o in outlets:
+            if (cid, o) in carried:
+                n, w = carried[cid, o]
+                level = min(GRID_LEVELS, max(1, math.ceil(w / top * GRID_LEVELS - 1e-9)))
+                title = f"{o}: {n} sentence{'s' if n != 1 else ''} ({w:.0%} of its sentences)"
+                cells.append({"kind": "carried", "n": n, "level": level, "title": title})
+            elif (cid, o) in omitted:
+                by = str(omitted[cid, o]).replace(";", ", ")
+                cells.append({"kind": "omitted", "n": 0, "level": 0, "title": f"{o} omits it (carried by {by})"})
+            else:
+                cells.append({"kind": "absent", "n": 0, "level": 0, "title": f"not in {o}"})
+        groups[-1]["rows"].append(
+            {
+                "claim_id": cid,
+                "text": r.get("representative", ""),
+                "label": r.get("label", ""),
+                "status": r.get("status", ""),
+                "uncertain": bool(r.get("uncertain", False)),
+                "cells": cells,
+            }
+        )
+    return {"outlets": list(outlets), "groups": groups}
 
 
 @functools.cache
@@ -44,7 +116,8 @@ def render_report(
     ----------
     result : Comparison
     figures : dict, optional
-        ``{event: [(name, caption, png_bytes), ...]}`` to embed.
+        ``{event: [(name, caption, png_bytes), ...]}`` to embed. The coverage
+        chart is not embedded: the page shows it as a table (:func:`coverage_grid`).
     title : str, optional
         Page title; default the input's name or the single event's id.
     event_links : dict, optional
@@ -119,9 +192,11 @@ def render_report(
                 "omissions": result.omissions[result.omissions["event"] == event].to_dict("records"),
                 "claims": claim_rows,
                 "articles": articles,
-                "figures": [
+                "grid": coverage_grid(result, event, [a["outlet"] for a in articles]),
+                "figures": [  # the coverage chart is on the page as a table (the grid above)
                     {"caption": caption, "data": base64.b64encode(png).decode("ascii")}
-                    for _, caption, png in (figures or {}).get(event, [])
+                    for name, caption, png in (figures or {}).get(event, [])
+                    if name != "coverage"
                 ],
                 "link": (event_links or {}).get(event),
             }

@@ -164,3 +164,37 @@ def test_cache_dir_holds_every_cache_and_no_cache_writes_none(tmp_path, example_
     assert not default.exists()
     narrative.compare(example_dir, model=encoder, use_cache=False)
     assert not default.exists()
+
+
+def test_report_coverage_grid_agrees_with_the_tables(example_result):
+    from narrative.report import GRID_LEVELS, coverage_grid, render_report
+
+    r = example_result
+    event = r.events[0]
+    grid = coverage_grid(r, event)
+    claims = r.claims[r.claims["event"] == event]
+    rows = [row for g in grid["groups"] for row in g["rows"]]
+    assert sorted(row["claim_id"] for row in rows) == sorted(claims["claim_id"])  # every claim once
+    themes = [g["theme_id"] for g in grid["groups"]]
+    assert len(themes) == len(set(themes)) == claims["theme_id"].nunique()  # one block per theme
+    for g in grid["groups"]:
+        numbers = [int(row["claim_id"][1:]) for row in g["rows"]]
+        assert numbers == sorted(numbers)
+    assert grid["outlets"] == list(dict.fromkeys(r.sentences["outlet"]))
+    carried = {(c, o): n for c, o, n in zip(r.coverage["claim_id"], r.coverage["outlet"], r.coverage["n_sentences"])}
+    omitted = set(zip(r.omissions["claim_id"], r.omissions["outlet"]))
+    levels = []
+    for row in rows:
+        for outlet, cell in zip(grid["outlets"], row["cells"]):
+            key = (row["claim_id"], outlet)
+            if key in carried:
+                assert cell["kind"] == "carried" and cell["n"] == carried[key] and 1 <= cell["level"] <= GRID_LEVELS
+                levels.append(cell["level"])
+            else:
+                assert cell["kind"] == ("omitted" if key in omitted else "absent") and cell["level"] == 0
+    assert max(levels) == GRID_LEVELS and sum(c["kind"] == "omitted" for row in rows for c in row["cells"]) == len(
+        omitted
+    )
+    page = render_report(r)
+    assert page.count('<th class="claim ') == len(claims)
+    assert page.count('<td class="cell omitted"') == len(omitted)

@@ -144,6 +144,18 @@ def test_hostile_text_stays_text_and_highlighting_works(browser, report):
     assert "focus" not in first.get_attribute("class").split()
     assert target.is_visible()
 
+    # The coverage grid: a row per claim, a column per outlet (hostile names as text), rows link to claims.
+    n_claims = page.locator("section.event table:not(.grid) tr[id^='claim-']").count()
+    assert page.locator("table.grid th.claim").count() == n_claims > 0
+    headers = page.locator("table.grid thead th.outlet").all_inner_texts()
+    assert "<b onmouseover=alert(2)>gamma<b>" in headers and len(headers) == len(HOSTILE)
+    cell = page.locator("table.grid td.cell.carried").first
+    assert cell.get_attribute("title").endswith("of its sentences)")
+    grid_link = page.locator("table.grid th.claim a").first
+    claim_row = grid_link.get_attribute("href")[1:]
+    grid_link.click()
+    assert page.locator(f"#{claim_row}").is_visible()
+
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report_browser.png"
     page.screenshot(path=str(shot), full_page=False)
