@@ -31,6 +31,16 @@ def _threshold(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--model",
@@ -80,7 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--language", default="en", help="language for sentence splitting (default: en)")
     p.add_argument(
-        "--no-figures", action="store_true", help="draw no figures (no PNG files, a report without charts): faster"
+        "--figures",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="draw the PNG figures of every event (default: yes for one run in this process, no for a corpus run "
+        "with --jobs/--dask/--scheduler, where they cost five times all the rest); every report shows the "
+        "coverage grid either way",
     )
     p.add_argument(
         "--backend",
@@ -90,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--jobs",
-        type=int,
+        type=_positive_int,
         default=None,
         metavar="N",
         help="compare events in N processes, results per event in OUT/events/",
@@ -154,7 +169,7 @@ def _compare(args, reporter: _Reporter) -> int:
         threshold=args.threshold,
     )
     result.provenance["command"] = ["narrative", *args.argv]
-    result.write(args.out, figures=not args.no_figures, force=args.force)
+    result.write(args.out, figures=args.figures is not False, force=args.force)
     for note in result.notes:
         reporter.warn(note)
     if not args.quiet:
@@ -187,7 +202,7 @@ def _compare_corpus(args, reporter: _Reporter) -> int:
         encoding=args.encoding,
         skip_empty=args.skip_empty,
         language=args.language,
-        figures=not args.no_figures,
+        figures=bool(args.figures),
         jobs=args.jobs or (os.cpu_count() or 1 if args.dask else 1),
         dask=args.dask,
         scheduler=args.scheduler,
@@ -197,6 +212,7 @@ def _compare_corpus(args, reporter: _Reporter) -> int:
     reporter.info(
         f"{len(run.events)} event(s): {len(run.computed)} compared, {len(run.reused)} already done; "
         f"{run.seconds:.1f} s. Results in {args.out}/ (per event in {os.path.join(args.out, 'events')}/)."
+        + ("" if args.figures is not None else " No PNG figures in a corpus run unless --figures is given.")
     )
     return 0
 

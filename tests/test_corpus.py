@@ -46,18 +46,20 @@ def _files(out: Path) -> dict[str, bytes]:
 
 def test_processes_and_dask_give_the_same_files_as_one_process(small_corpus, tmp_path, cache_dir):
     distributed = pytest.importorskip("distributed")
-    single = compare_corpus(small_corpus, tmp_path / "one", cache_dir=cache_dir)
+    single = compare_corpus(small_corpus, tmp_path / "one", cache_dir=cache_dir, figures=True)
     assert single.computed == list(EVENTS)
     reference = _files(tmp_path / "one")
     assert {"sentences.csv", "claims.csv", "report.html", "provenance.json"} <= set(reference)
     assert any(k.startswith("figures/ev-b/") for k in reference)
 
-    jobs = compare_corpus(small_corpus, tmp_path / "jobs", cache_dir=cache_dir, jobs=2)
+    jobs = compare_corpus(small_corpus, tmp_path / "jobs", cache_dir=cache_dir, jobs=2, figures=True)
     assert jobs.computed == list(EVENTS)
     assert _files(tmp_path / "jobs") == reference
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
-        run = compare_corpus(small_corpus, tmp_path / "dask", cache_dir=cache_dir, scheduler=cluster.scheduler_address)
+        run = compare_corpus(
+            small_corpus, tmp_path / "dask", cache_dir=cache_dir, scheduler=cluster.scheduler_address, figures=True
+        )
     assert run.computed == list(EVENTS)
     assert _files(tmp_path / "dask") == reference
 
@@ -255,22 +257,39 @@ def test_each_event_has_its_own_report_and_a_large_corpus_report_links_instead_o
     import re
 
     out = tmp_path / "out"
-    compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    compare_corpus(small_corpus, out, cache_dir=cache_dir, figures=True)
     combined = (out / "report.html").read_text(encoding="utf-8")
     for event in EVENTS:
         own = (out / "events" / event / "report.html").read_text(encoding="utf-8")
-        assert f"Event: {event}" in own and own.count("data:image/png;base64,") == 5
+        assert f"Event: {event}" in own and own.count("data:image/png;base64,") == 4  # coverage: the grid
         assert f'href="events/{event}/report.html"' in combined
-    assert combined.count("data:image/png;base64,") == 5 * len(EVENTS)  # a small corpus: figures embedded
+    assert combined.count("data:image/png;base64,") == 4 * len(EVENTS)  # a small corpus: figures embedded
     monkeypatch.setattr(corpus, "REPORT_FIGURES_MAX_EVENTS", len(EVENTS) - 1)
-    compare_corpus(small_corpus, tmp_path / "large", cache_dir=cache_dir)
+    compare_corpus(small_corpus, tmp_path / "large", cache_dir=cache_dir, figures=True)
     page = (tmp_path / "large" / "report.html").read_text(encoding="utf-8")
     assert "data:image/png" not in page and "in its own report" in page
     assert len(re.findall(r'href="#event-\d+"', page)) == len(EVENTS)  # a table of contents
     assert len(list((tmp_path / "large" / "figures").rglob("*.png"))) == 5 * len(EVENTS)
-    bare = compare_corpus(small_corpus, tmp_path / "bare", cache_dir=cache_dir, figures=False)
+    bare = compare_corpus(small_corpus, tmp_path / "bare", cache_dir=cache_dir)  # the default: no PNG figures
     assert bare.computed == list(EVENTS)
     assert not list((tmp_path / "bare").rglob("*.png"))
     for event in EVENTS:
-        assert "<img" not in (tmp_path / "bare" / "events" / event / "report.html").read_text(encoding="utf-8")
+        own = (tmp_path / "bare" / "events" / event / "report.html").read_text(encoding="utf-8")
+        assert "<img" not in own and own.count('<table class="grid">') == 1  # the coverage grid instead
     assert "in its own report" not in (tmp_path / "bare" / "report.html").read_text(encoding="utf-8")
+
+
+def test_cli_corpus_run_draws_figures_only_when_asked(small_corpus, tmp_path, cache_dir, capsys):
+    from narrative.cli import main
+
+    base = ["compare", str(small_corpus), "--cache-dir", str(cache_dir), "--jobs", "1"]
+    assert main([*base, "--out", str(tmp_path / "plain")]) == 0
+    assert "unless --figures is given" in capsys.readouterr().err
+    assert not list((tmp_path / "plain").rglob("*.png"))
+    assert main([*base, "--out", str(tmp_path / "drawn"), "--figures", "-q"]) == 0
+    assert len(list((tmp_path / "drawn" / "events").rglob("*.png"))) == 5 * len(EVENTS)
+    for bad in ("0", "two"):
+        with pytest.raises(SystemExit) as exit_:
+            main([*base[:-1], bad, "--out", str(tmp_path / "bad")])
+        assert exit_.value.code == 2
+    assert "--jobs: must be" in capsys.readouterr().err
