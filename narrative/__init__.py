@@ -11,24 +11,51 @@ what one outlet alone stressed and what each left out.
 
 __version__ = "0.1.0"
 
-from .claims import DEFAULT_THRESHOLD, ClaimAligner, align_claims, find_claims  # noqa: E402
-from .compare import (  # noqa: E402
-    assign_themes,
-    claim_status,
-    claims_table,
-    coverage_table,
-    emphasis_table,
-    is_omission,
-    omissions_table,
-    outlet_similarity,
-)
-from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed  # noqa: E402
-from .errors import InputError, NarrativeError  # noqa: E402
-from .io import read_input  # noqa: E402
-from .pipeline import Comparison, compare  # noqa: E402
-from .profiles import majority_placement, outlet_profiles  # noqa: E402
-from .segment import segment, split_sentences  # noqa: E402
-from .wording import log_odds_dirichlet, word_choice  # noqa: E402
+# Names are imported on first use (PEP 562), so that ``import narrative`` and the command line
+# start fast: a corpus run whose events are all finished imports neither scikit-learn nor torch.
+_EXPORTS = {
+    "claims": ["DEFAULT_THRESHOLD", "ClaimAligner", "align_claims", "find_claims"],
+    "compare": [
+        "assign_themes",
+        "claim_status",
+        "claims_table",
+        "coverage_table",
+        "emphasis_table",
+        "is_omission",
+        "omissions_table",
+        "outlet_similarity",
+    ],
+    "embed": ["DEFAULT_MODEL", "EmbeddingCache", "SentenceEncoder", "embed"],
+    "errors": ["InputError", "NarrativeError"],
+    "io": ["read_input"],
+    "pipeline": ["Comparison", "compare"],
+    "profiles": ["majority_placement", "outlet_profiles"],
+    "segment": ["segment", "split_sentences"],
+    "wording": ["log_odds_dirichlet", "word_choice"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+# The submodule narrative.compare (the comparison tables) is loaded now, so that loading it later
+# cannot put the module where the function narrative.compare belongs.
+import importlib as _importlib  # noqa: E402
+
+_importlib.import_module(".compare", __name__)
+del globals()["compare"]
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'narrative' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "__version__",

@@ -32,6 +32,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array
 
+from .defaults import DEFAULT_THRESHOLD, SECONDARY_MARGIN
 from .pairs import TOKEN_FEATURES, PairScorer, pair_features
 
 __all__ = [
@@ -46,13 +47,6 @@ __all__ = [
     "CONFIDENCE_BAND",
 ]
 
-#: Default match probability at or above which two sentences state the same claim
-#: (picked by leave-one-event-out cross-validation on the claims-gold development set).
-DEFAULT_THRESHOLD = 0.15
-
-#: Default of ``method="pairwise"``: a sentence that already holds a claim carries another
-#: only with a match probability of at least ``threshold + SECONDARY_MARGIN`` (picked with the threshold).
-SECONDARY_MARGIN = 0.10
 
 #: A claim is ``uncertain`` when its status changes with the threshold moved by this much either way.
 CONFIDENCE_BAND = 0.05

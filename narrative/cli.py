@@ -14,7 +14,7 @@ import time
 import warnings
 
 from . import __version__
-from .claims import DEFAULT_THRESHOLD
+from .defaults import DEFAULT_THRESHOLD
 from .embed import DEFAULT_MODEL
 from .errors import InputError
 

@@ -15,9 +15,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import AgglomerativeClustering
-
-from .terms import top_terms
 
 __all__ = [
     "claim_status",
@@ -99,6 +96,8 @@ def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: in
         ``representative_outlet``, ``outlets`` (``;``-joined, in the event's
         outlet order), ``n_outlets``, ``n_sentences``, ``status``.
     """
+    from .terms import top_terms  # scikit-learn, imported when first needed
+
     sentences = sentences.reset_index(drop=True)
     texts, outlets = sentences["text"].tolist(), sentences["outlet"].tolist()
     event_outlets = _outlets_per_event(sentences)
@@ -284,6 +283,10 @@ def assign_themes(claims: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.
     themes : pandas.DataFrame
         ``event``, ``theme_id``, ``theme`` (label), ``n_claims``.
     """
+    from sklearn.cluster import AgglomerativeClustering
+
+    from .terms import top_terms
+
     sentences = sentences.reset_index(drop=True)
     texts = sentences["text"].tolist()
     assign, theme_rows = [], []

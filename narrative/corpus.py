@@ -202,7 +202,6 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
     Returns the event's completion marker (a small dict).
     """
     from .output import dump_json
-    from .pipeline import compare
 
     folder = Path(out) / "events" / _safe_name(unit.event, unit.index)
     data = unit.read()
@@ -217,6 +216,8 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
             return {**done, "reused": True}
     if folder.exists():
         shutil.rmtree(folder)  # an unfinished or outdated event: redo it from scratch
+    from .pipeline import compare  # here, not above: a finished event needs neither it nor scikit-learn
+
     start = time.perf_counter()
     encoder = _encoder(config)
     result = compare(
@@ -463,11 +464,6 @@ def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[d
 
 def _combine(units, markers, out: Path, settings: dict, *, figures: bool) -> None:
     """Assemble the combined files from the per-event results (skipped when already up to date)."""
-    import numpy as np
-
-    from .output import TABLE_COLUMNS, _atomic_write, _csv_bytes, dump_json
-    from .pipeline import Comparison
-
     corpus_key = _digest([m["key"] for m in markers])
     prov_path = out / "provenance.json"
     if prov_path.is_file():
@@ -477,6 +473,11 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool) -> Non
             old = {}
         if old.get("corpus", {}).get("key") == corpus_key and all((out / f).is_file() for f in old.get("outputs", [])):
             return
+    import numpy as np
+
+    from .output import TABLE_COLUMNS, _atomic_write, _csv_bytes, dump_json
+    from .pipeline import Comparison
+
     folders = [out / "events" / _safe_name(u.event, u.index) for u in units]
     tables = {}
     for name in _TABLES:

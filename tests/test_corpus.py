@@ -293,3 +293,21 @@ def test_cli_corpus_run_draws_figures_only_when_asked(small_corpus, tmp_path, ca
             main([*base[:-1], bad, "--out", str(tmp_path / "bad")])
         assert exit_.value.code == 2
     assert "--jobs: must be" in capsys.readouterr().err
+
+
+def test_warm_cli_run_imports_neither_scikit_learn_nor_torch(small_corpus, tmp_path, cache_dir):
+    import subprocess
+    import sys
+
+    args = ["compare", str(small_corpus), "--out", str(tmp_path / "out"), "--cache-dir", str(cache_dir), "--jobs", "1"]
+    code = (
+        "import sys; from narrative.cli import main; rc = main(sys.argv[1:]); "
+        "print('LOADED', sorted(m for m in ('sklearn', 'torch', 'matplotlib') if m in sys.modules), rc)"
+    )
+    cold = subprocess.run([sys.executable, "-c", code, *args, "-q"], capture_output=True, text=True)
+    assert cold.returncode == 0, cold.stderr
+    warm = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    assert "LOADED ['sklearn'" in cold.stdout  # the claims need scikit-learn
+    assert "LOADED [] 0" in warm.stdout  # every event finished: only the completion markers are read
+    assert f"0 compared, {len(EVENTS)} already done" in warm.stderr
