@@ -36,12 +36,16 @@ _EXPORTS = {
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
 
-# The submodule narrative.compare (the comparison tables) is loaded now, so that loading it later
-# cannot put the module where the function narrative.compare belongs.
+# Three submodules share their name with a function the package exports (narrative.compare, the
+# comparison tables, and narrative.compare, the pipeline; likewise embed and segment). They are
+# loaded now (none imports scikit-learn or torch), so that loading one later cannot put the module
+# where the function belongs; the functions then come through __getattr__.
 import importlib as _importlib  # noqa: E402
 
-_importlib.import_module(".compare", __name__)
-del globals()["compare"]
+for _name in ("compare", "embed", "segment"):
+    _importlib.import_module(f".{_name}", __name__)
+    del globals()[_name]
+del _name
 
 
 def __getattr__(name: str):
