@@ -351,11 +351,55 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
             members[j].append(len(claims) - 1)
             note(i, len(claims) - 1, s)
             note(j, len(claims) - 1, s)
+    claims, members, best = _merge_restatements(claims, members, best, groups)
     for i in range(n):
         if mask[i] and not members[i]:
             claims.append([i])
             members[i].append(len(claims) - 1)
     return members, best
+
+
+def _merge_restatements(claims, members, best, groups):
+    """One claim for a fact that an outlet states twice.
+
+    A claim holds at most one sentence per outlet, so an outlet that restates a
+    fact (a lead that repeats the headline, a summary that repeats the lead)
+    opens a second claim with the same sentences of every other outlet. Two
+    claims whose members differ only in sentences of one outlet, and that share
+    at least one member, are the same information: they are merged. Which pairs
+    of sentences of different outlets share a claim does not change, so neither
+    does any score of the alignment; the duplicate row, and its duplicate
+    omissions, go.
+    """
+    alive = [set(c) for c in claims]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(members)):
+            held = sorted({c for c in members[i] if alive[c] is not None})
+            for x in range(len(held)):
+                a = held[x]
+                if alive[a] is None:
+                    continue
+                for b in held[x + 1 :]:
+                    if alive[b] is None:
+                        continue
+                    differ = alive[a] ^ alive[b]
+                    if len({groups[m] for m in differ}) > 1:
+                        continue
+                    alive[a] |= alive[b]  # the older claim keeps the fact
+                    for m in alive[b]:
+                        members[m] = [a if c == b else c for c in members[m]]
+                        members[m] = list(dict.fromkeys(members[m]))
+                        if b in best[m]:
+                            best[m][a] = max(best[m].get(a, 0.0), best[m].pop(b))
+                    alive[b] = None
+                    changed = True
+    keep = [c for c in range(len(claims)) if alive[c] is not None]
+    new_index = {c: k for k, c in enumerate(keep)}
+    members = [[new_index[c] for c in ms] for ms in members]
+    best = [{new_index[c]: v for c, v in d.items() if c in new_index} for d in best]
+    return [sorted(alive[c]) for c in keep], members, best
 
 
 def _renumber(raw: np.ndarray) -> np.ndarray:

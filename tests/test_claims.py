@@ -187,3 +187,36 @@ def test_without_token_evidence_the_no_token_scorer_is_used():
     texts = ["Troops left the town.", "The troops left the town.", "Rain fell all day."]
     est = ClaimAligner(token_evidence=False).fit(X, groups=["a", "b", "b"], texts=texts)
     assert est.labels_.tolist() == [0, 0, 1]
+
+
+def test_an_outlet_that_states_a_fact_twice_gives_one_claim_not_two():
+    from narrative.claims import _greedy_claims
+
+    # a0 and a1 (outlet a) both restate what b0 and c0 say; a2 / b1 is another fact; c1 is alone
+    groups = np.array(["a", "a", "a", "b", "b", "c", "c"])
+    P = np.zeros((7, 7))
+    for i, j, p in [(0, 3, 0.9), (0, 5, 0.85), (3, 5, 0.8), (1, 3, 0.7), (1, 5, 0.65), (2, 4, 0.6)]:
+        P[i, j] = P[j, i] = p
+    members, best = _greedy_claims(P, groups, np.ones(7, bool), threshold=0.15, second=0.25)
+    claims = {}
+    for i, ms in enumerate(members):
+        for c in ms:
+            claims.setdefault(c, set()).add(i)
+    assert sorted(map(sorted, claims.values())) == [[0, 1, 3, 5], [2, 4], [6]]
+    assert all(len(ms) == 1 for ms in members)  # b0 and c0 hold one claim, not two copies of it
+    assert best[1][members[1][0]] == pytest.approx(0.7)
+    # the pairs of sentences of different outlets that share a claim are those of the two copies
+    shared = {(i, j) for c in claims.values() for i in c for j in c if i < j and groups[i] != groups[j]}
+    assert shared == {(0, 3), (0, 5), (3, 5), (1, 3), (1, 5), (2, 4)}
+
+
+def test_claims_that_differ_in_two_outlets_stay_apart():
+    from narrative.claims import _greedy_claims
+
+    # b0 states two facts: one with a0, one with c0; a0 and c0 do not match each other
+    groups = np.array(["a", "b", "c"])
+    P = np.zeros((3, 3))
+    P[0, 1] = P[1, 0] = 0.9
+    P[1, 2] = P[2, 1] = 0.8
+    members, _ = _greedy_claims(P, groups, np.ones(3, bool), threshold=0.15, second=0.25)
+    assert len(members[1]) == 2 and members[0] != members[2]
