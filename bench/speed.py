@@ -124,6 +124,7 @@ def write_corpus(sentences, path: Path, copies: int) -> Path:
 
     parts = [sentences.assign(event=sentences["event"] + (f"-copy{c}" if c else "")) for c in range(copies)]
     frame = pd.concat(parts, ignore_index=True)[["event", "outlet", "position", "text"]]
+    frame = frame.rename(columns={"text": "sentence"})  # one sentence per row ('text': one article per row)
     frame.to_parquet(path, index=False)
     return path
 

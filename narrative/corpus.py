@@ -15,9 +15,9 @@ PNG figures are drawn only when asked (``figures=True``); the combined report
 then embeds those of small corpora only (:data:`REPORT_FIGURES_MAX_EVENTS`).
 
 Inputs are read one event at a time: a folder of event folders, or a Parquet
-file or dataset folder of sentence rows (``event``, ``outlet``, ``text`` or
-``sentence``, optional ``position``), filtered by event with pyarrow. Other
-tables and DataFrames are split by event in memory.
+file or dataset folder (``event``, ``outlet``, and ``text`` for one article per
+row or ``sentence`` for one sentence per row, as in any table), filtered by
+event with pyarrow. Other tables and DataFrames are split by event in memory.
 
 Workers load the model once each (a per-process encoder cache) and embed the
 events they are given, reading and filling the shared embedding cache.
@@ -55,13 +55,19 @@ class EventUnit:
     ----------
     event : str
         The event id.
-    kind : {"folder", "parquet", "frame"}
-        How to read it: an event folder, a Parquet file or dataset filtered by
-        event, or rows given in memory (``rows``, a DataFrame).
+    kind : {"folder", "parquet", "frame", "input"}
+        How to read it: an event folder; a Parquet file or dataset filtered by
+        event (``rows``: the event's row numbers in it, for messages); sentence
+        rows given in memory (``rows``, a DataFrame); or the event's part of a
+        table file already read (``rows``, an :class:`narrative.io.Input`).
     path : str or None
-        The folder or Parquet path.
+        The folder or table path.
     index : int
         Position of the event in the corpus (names unsafe event folders).
+
+    A table, a Parquet dataset included, is read as any table is
+    (:func:`narrative.io.read_table`): a ``text`` column holds one article per
+    row, a ``sentence`` column one sentence per row.
     """
 
     event: str
@@ -71,16 +77,22 @@ class EventUnit:
     rows: object = None
 
     def read(self):
-        """The event's input for :func:`narrative.compare`: a folder path or a sentences DataFrame."""
+        """The event's input for :func:`narrative.compare`: a folder path, an Input or a sentences DataFrame."""
         if self.kind == "folder":
             return Path(self.path)
+        if self.kind == "input":
+            return self.rows
         if self.kind == "parquet":
             import pyarrow.dataset as ds
+
+            from .io import Input, _table_to_input
 
             table = ds.dataset(self.path, format="parquet", partitioning="hive").to_table(
                 filter=ds.field("event") == self.event
             )
-            return _sentence_rows(table.to_pandas(), self.path)
+            frame = table.to_pandas()
+            frame["event"] = frame["event"].astype(str)
+            return _table_to_input(frame, Path(self.path), Input(), rows=self.rows)
         return _sentence_rows(self.rows, "<DataFrame>")
 
 
@@ -104,7 +116,7 @@ def list_events(source) -> list[EventUnit]:
         A folder of event folders (or one event's folder), a Parquet file or
         dataset folder, another table file, or a sentences DataFrame.
     """
-    from .io import ARTICLE_SUFFIXES, read_input
+    from .io import ARTICLE_SUFFIXES, Input, read_input
 
     if isinstance(source, pd.DataFrame):
         return _frame_units(source)
@@ -119,7 +131,11 @@ def list_events(source) -> list[EventUnit]:
         if "event" not in dataset.schema.names:
             raise InputError("the Parquet input has no 'event' column.", path=path, fix="add one event id per row.")
         events = dataset.to_table(columns=["event"]).column("event").to_pandas().astype(str)
-        return [EventUnit(e, "parquet", str(path), k) for k, e in enumerate(dict.fromkeys(events))]
+        rows = events.groupby(events, sort=False).indices  # each event's rows, for messages
+        return [
+            EventUnit(e, "parquet", str(path), k, tuple(int(r) + 1 for r in rows[e]))
+            for k, e in enumerate(dict.fromkeys(events))
+        ]
     if path.is_dir():
 
         def articles(folder: Path) -> bool:
@@ -135,13 +151,19 @@ def list_events(source) -> list[EventUnit]:
             read_input(path)  # raises the reader's own error for an empty or odd folder
         return [EventUnit(p.name, "folder", str(p), k) for k, p in enumerate(subs)]
     inp = read_input(path)
-    if inp.sentences is None:
-        raise InputError(
-            "a corpus run reads sentence tables, folders of event folders and Parquet datasets.",
-            path=path,
-            fix="give one sentence per row (column 'sentence' or 'text'), or a folder of event folders.",
-        )
-    return _frame_units(inp.sentences)
+    frame = inp.articles if inp.articles is not None else inp.sentences
+    units = []
+    for k, e in enumerate(dict.fromkeys(frame["event"])):
+        part = frame[frame["event"] == e].reset_index(drop=True)
+        one = Input(files=dict(inp.files))
+        if k == 0:  # what reading the table cleaned is told once, with its first event
+            one.notes, one.skipped = list(inp.notes), dict(inp.skipped)
+        if inp.articles is not None:
+            one.articles = part
+        else:
+            one.sentences = part
+        units.append(EventUnit(str(e), "input", str(path), k, one))
+    return units
 
 
 def _frame_units(frame: pd.DataFrame) -> list[EventUnit]:
@@ -186,6 +208,11 @@ def _digest(obj) -> str:
 
 
 def _input_digest(data) -> str:
+    from .io import Input
+
+    if isinstance(data, Input):
+        kind, frame = ("articles", data.articles) if data.articles is not None else ("sentences", data.sentences)
+        return _digest([kind, _input_digest(frame)])
     if isinstance(data, pd.DataFrame):
         cols = [c for c in ("event", "outlet", "position", "text", "title") if c in data.columns]
         return _digest(data[cols].astype(str).to_dict("split")["data"])

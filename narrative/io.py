@@ -436,7 +436,12 @@ def _suggest(name: str, columns) -> str:
     return f" (is {close[0]!r} meant to be {name!r}?)" if close else ""
 
 
-def _table_to_input(frame: pd.DataFrame, path: Path, result: Input) -> Input:
+def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None) -> Input:
+    """Check a table and read it as articles ('text') or sentences ('sentence').
+
+    ``rows`` are the rows' numbers in the file, for messages, when ``frame``
+    is part of it (one event of a Parquet dataset); default the row order.
+    """
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     cols = list(frame.columns)
     if "outlet" not in cols:
@@ -461,7 +466,10 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input) -> Input:
     if frame.empty:
         raise InputError("the table has a header but no rows.", path=path, fix="add one row per article or sentence.")
     frame = frame.reset_index(drop=True)
-    rownum = frame.index + 2 if path.suffix.lower() in (".csv", ".tsv") else frame.index + 1
+    if rows is not None:
+        rownum = pd.Index(rows)
+    else:
+        rownum = frame.index + 2 if path.suffix.lower() in (".csv", ".tsv") else frame.index + 1
 
     def column(name, default=""):
         if name not in frame.columns:

@@ -323,7 +323,10 @@ def compare(
     -------
     Comparison
     """
-    if isinstance(source, pd.DataFrame):
+    if isinstance(source, Input):  # already read (a corpus run reads each event of a table so)
+        inp = source
+        input_root = None
+    elif isinstance(source, pd.DataFrame):
         # A DataFrame is a sentences table; its rows are kept in the given order (so that
         # ``embeddings`` stay row-aligned), and ``position`` defaults to the row order.
         inp = Input(sentences=source.copy())

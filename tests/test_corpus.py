@@ -121,11 +121,11 @@ def test_parquet_dataset_streams_by_event(tmp_path, cache_dir, encoder, example_
     base = prepare_sentences(read_input(example_dir))[["outlet", "position", "text"]]
     rows = pd.concat([base.assign(event=e) for e in ("p1", "p2")], ignore_index=True)
     dataset = tmp_path / "dataset"
-    rows.to_parquet(dataset, partition_cols=["event"], index=False)
+    rows.rename(columns={"text": "sentence"}).to_parquet(dataset, partition_cols=["event"], index=False)
     units = list_events(dataset)
     assert [u.event for u in units] == ["p1", "p2"]
-    assert len(units[1].read()) == len(base)
-    assert set(units[1].read()["event"]) == {"p2"}
+    assert len(units[1].read().sentences) == len(base)
+    assert set(units[1].read().sentences["event"]) == {"p2"}
     compare_corpus(dataset, tmp_path / "out", cache_dir=cache_dir)
     whole = narrative.compare(rows[["event", "outlet", "position", "text"]], model=encoder, cache_dir=cache_dir)
     whole.write(tmp_path / "whole")
@@ -311,3 +311,44 @@ def test_warm_cli_run_imports_neither_scikit_learn_nor_torch(small_corpus, tmp_p
     assert "LOADED ['sklearn'" in cold.stdout  # the claims need scikit-learn
     assert "LOADED [] 0" in warm.stdout  # every event finished: only the completion markers are read
     assert f"0 compared, {len(EVENTS)} already done" in warm.stderr
+
+
+def test_a_table_means_the_same_with_and_without_jobs(tmp_path, cache_dir, example_dir):
+    """'text' is one article per row, 'sentence' one sentence per row, in a corpus run as in any run."""
+    from narrative.cli import main
+
+    articles = pd.DataFrame(
+        [(e, p.stem, p.read_text(encoding="utf-8")) for e in ("e1", "e2") for p in sorted(example_dir.glob("*.txt"))],
+        columns=["event", "outlet", "text"],
+    )
+    for suffix in (".parquet", ".csv"):
+        table = tmp_path / f"articles{suffix}"
+        articles.to_parquet(table, index=False) if suffix == ".parquet" else articles.to_csv(table, index=False)
+        common = [str(table), "--cache-dir", str(cache_dir), "-q", "--no-figures"]
+        assert main(["compare", *common, "--out", str(tmp_path / f"one{suffix}")]) == 0
+        assert main(["compare", *common, "--out", str(tmp_path / f"jobs{suffix}"), "--jobs", "1"]) == 0
+        for name in ("sentences.csv", "claims.csv", "omissions.csv"):
+            one = (tmp_path / f"one{suffix}" / name).read_bytes()
+            assert one == (tmp_path / f"jobs{suffix}" / name).read_bytes(), (suffix, name)
+        n = pd.read_csv(tmp_path / f"jobs{suffix}" / "sentences.csv")
+        assert len(n) > 2 * len(articles)  # the articles were split into sentences
+
+
+def test_a_corpus_parquet_error_names_the_row_in_the_file(tmp_path, cache_dir, capsys):
+    from narrative.cli import main
+
+    rows = pd.DataFrame(
+        {
+            "event": ["a", "a", "b", "b", "b"],
+            "outlet": ["x", "y", "x", "y", "x"],
+            "text": ["One. Two.", "One. Three.", "Four. Five.", "Four. Six.", "Again x."],
+        }
+    )
+    table = tmp_path / "corpus.parquet"
+    rows.to_parquet(table, index=False)
+    code = main(
+        ["compare", str(table), "--out", str(tmp_path / "out"), "--jobs", "1", "-q", "--cache-dir", str(cache_dir)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "corpus.parquet, row 3" in err and "more than one article" in err and "'sentence' column" in err
