@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="draw the PNG figures of every event (default: yes for one run in this process, no for a corpus run "
-        "with --jobs/--dask/--scheduler, where they cost five times all the rest); every report shows the "
+        "with --jobs/--dask/--scheduler, where they take longer than all the rest); every report shows the "
         "coverage grid either way",
     )
     p.add_argument(

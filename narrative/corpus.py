@@ -361,8 +361,8 @@ def compare_corpus(
     threshold : float, optional
         Claim alignment threshold (default: the aligner's).
     figures : bool, default False
-        Also draw the five PNG figures of every event (about 2.6 s an event on a
-        laptop core, five times everything else about it). Every event's report
+        Also draw the five PNG figures of every event (about 1.6 s an event on a
+        laptop core, longer than everything else about it). Every event's report
         shows its coverage grid either way; a single event's figures come from
         :meth:`narrative.Comparison.write` or :mod:`narrative.paper`.
     jobs : int, default 1
