@@ -80,6 +80,10 @@ def _claim_order(claim_ids) -> list:
 def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: int = 3) -> pd.DataFrame:
     """One row per claim: label, representative sentence, outlets and status.
 
+    The representative is the member sentence that states the fewest other
+    claims, and among those the one nearest the mean vector of the claim's
+    sentences.
+
     Parameters
     ----------
     sentences : pandas.DataFrame
@@ -100,6 +104,7 @@ def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: in
 
     sentences = sentences.reset_index(drop=True)
     texts, outlets = sentences["text"].tolist(), sentences["outlet"].tolist()
+    n_claims = [sum(1 for c in str(ids).split(";") if c) for ids in sentences["claim_id"].tolist()]
     event_outlets = _outlets_per_event(sentences)
     rows = []
     for event, claim_rows in _claim_rows(sentences).items():
@@ -111,7 +116,9 @@ def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: in
             vecs = embeddings[members]
             centroid = vecs.mean(axis=0)
             sims = vecs @ centroid
-            best = max(range(len(members)), key=lambda k: (round(float(sims[k]), 6), -k))
+            # the member that states the fewest other claims, then the one nearest the centroid: a
+            # sentence holding several claims would stand for each of them alike
+            best = max(range(len(members)), key=lambda k: (-n_claims[members[k]], round(float(sims[k]), 6), -k))
             carried = {outlets[r] for r in members}
             carriers = [o for o in outlets_all if o in carried]
             rows.append(

@@ -114,3 +114,19 @@ def test_themes_and_emphasis(toy):
     emph = emphasis_table(coverage_table(sentences), claims)
     per_outlet = emph.groupby("outlet")["weight"].sum()
     assert per_outlet["a"] == pytest.approx(1.0, abs=1e-5)  # each of a's sentences carries one claim
+
+
+def test_representative_is_a_sentence_that_states_the_claim_alone():
+    rows = [
+        ("e", "a", 0, "The mayor resigned on Monday and the council called an election.", "C1;C2"),
+        ("e", "b", 0, "The mayor resigned on Monday.", "C1"),
+        ("e", "c", 0, "The council called an election for June.", "C2"),
+        ("e", "c", 1, "Monday saw the mayor resign.", "C1"),
+    ]
+    sentences = pd.DataFrame(rows, columns=["event", "outlet", "position", "text", "claim_id"])
+    # the two-claim sentence sits nearest each claim's mean vector, yet does not stand for either
+    emb = np.array([[1, 0.3, 0], [1, -0.2, 0.6], [0.3, 1, 0.2], [1, -0.2, -0.6]], dtype=np.float32)
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    claims = claims_table(sentences, emb).set_index("claim_id")
+    assert claims.loc["C1", "representative"] == "The mayor resigned on Monday."
+    assert claims.loc["C2", "representative"] == "The council called an election for June."
