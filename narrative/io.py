@@ -432,7 +432,10 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
 
 
 def _suggest(name: str, columns) -> str:
-    close = difflib.get_close_matches(name, [str(c) for c in columns], n=1, cutoff=0.6)
+    """A hint naming the column that looks like a misspelt ``name`` (never one the reader knows)."""
+    known = {"outlet", "text", "sentence", "position", *OPTIONAL_COLUMNS}
+    others = [str(c) for c in columns if str(c).strip().lower() not in known]
+    close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
     return f" (is {close[0]!r} meant to be {name!r}?)" if close else ""
 
 

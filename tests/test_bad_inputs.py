@@ -554,3 +554,14 @@ def test_full_disk_keeps_earlier_results(tmp_path, capsys):
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in out.iterdir() if p.name.startswith(".narrative-staging-")]
+
+
+def test_a_missing_column_hint_never_names_a_column_the_reader_knows(tmp_path):
+    from narrative.errors import InputError
+    from narrative.io import read_input
+
+    table = tmp_path / "a.csv"
+    pd.DataFrame({"source": ["x", "y"], "text": ["One. Two.", "One. Three."]}).to_csv(table, index=False)
+    with pytest.raises(InputError) as err:
+        read_input(table)
+    assert "no 'outlet' column" in str(err.value) and "meant to be" not in str(err.value)
