@@ -131,9 +131,13 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
                     drawn[event].append((name, FIGURES[name], png))
                     put(f"figures/{folder}/{name}.png", png)
         if report:
+            from .corpus import REPORT_FIGURES_MAX_EVENTS
             from .report import render_report
 
-            put("report.html", render_report(result, figures=drawn).encode("utf-8"))
+            # many events: the figures stay in figures/, so that the page stays small enough for a browser
+            many = len(result.events) > REPORT_FIGURES_MAX_EVENTS
+            page = render_report(result, figures=None if many else drawn, figures_elsewhere=many and bool(drawn))
+            put("report.html", page.encode("utf-8"))
         provenance = dict(result.provenance)
         provenance["outputs"] = sorted(written)
         put("provenance.json", dump_json(provenance).encode("utf-8"))

@@ -352,3 +352,18 @@ def test_a_corpus_parquet_error_names_the_row_in_the_file(tmp_path, cache_dir, c
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert "corpus.parquet, row 3" in err and "more than one article" in err and "'sentence' column" in err
+
+
+def test_a_one_process_run_over_many_events_keeps_the_figures_out_of_the_page(
+    small_corpus, tmp_path, cache_dir, encoder, monkeypatch
+):
+    import narrative
+
+    result = narrative.compare(small_corpus, model=encoder, cache_dir=cache_dir)
+    result.write(tmp_path / "few")
+    assert (tmp_path / "few" / "report.html").read_text(encoding="utf-8").count("data:image/png") == 4 * len(EVENTS)
+    monkeypatch.setattr(corpus, "REPORT_FIGURES_MAX_EVENTS", len(EVENTS) - 1)
+    result.write(tmp_path / "many")
+    page = (tmp_path / "many" / "report.html").read_text(encoding="utf-8")
+    assert "data:image/png" not in page and "in figures/, not on this page" in page and "own report" not in page
+    assert len(list((tmp_path / "many" / "figures").rglob("*.png"))) == 5 * len(EVENTS)
