@@ -26,6 +26,7 @@ __all__ = [
     "assign_themes",
     "emphasis_table",
     "LEAD_SENTENCES",
+    "id_key",
 ]
 
 #: A claim an outlet states within its first LEAD_SENTENCES sentences is in its lead.
@@ -73,8 +74,14 @@ def _claim_rows(sentences: pd.DataFrame) -> dict:
     return out
 
 
+def id_key(identifier) -> tuple:
+    """Sort key of claim and theme ids (``C2`` before ``C10``; ``T1`` before ``T12``): by number, then as text."""
+    text = str(identifier)
+    return (int(text[1:]) if text[1:].isdigit() else math.inf, text)
+
+
 def _claim_order(claim_ids) -> list:
-    return sorted(set(claim_ids), key=lambda c: (int(c[1:]) if c[1:].isdigit() else math.inf, c))
+    return sorted(set(claim_ids), key=id_key)
 
 
 def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: int = 3) -> pd.DataFrame:

@@ -153,8 +153,8 @@ def list_events(source) -> list[EventUnit]:
     inp = read_input(path)
     frame = inp.articles if inp.articles is not None else inp.sentences
     units = []
-    for k, e in enumerate(dict.fromkeys(frame["event"])):
-        part = frame[frame["event"] == e].reset_index(drop=True)
+    for k, (e, part) in enumerate(frame.groupby("event", sort=False)):
+        part = part.reset_index(drop=True)
         one = Input(files=dict(inp.files))
         if k == 0:  # what reading the table cleaned is told once, with its first event
             one.notes, one.skipped = list(inp.notes), dict(inp.skipped)
@@ -169,11 +169,8 @@ def list_events(source) -> list[EventUnit]:
 def _frame_units(frame: pd.DataFrame) -> list[EventUnit]:
     if "event" not in frame.columns:
         frame = frame.assign(event="event")
-    events = frame["event"].astype(str)
-    return [
-        EventUnit(e, "frame", None, k, frame[events == e].reset_index(drop=True))
-        for k, e in enumerate(dict.fromkeys(events))
-    ]
+    groups = frame.groupby(frame["event"].astype(str), sort=False)
+    return [EventUnit(e, "frame", None, k, part.reset_index(drop=True)) for k, (e, part) in enumerate(groups)]
 
 
 def _safe_name(event: str, index: int) -> str:

@@ -13,6 +13,8 @@ import textwrap
 import numpy as np
 import pandas as pd
 
+from .compare import id_key
+
 __all__ = [
     "OKABE_ITO",
     "STATUS_COLORS",
@@ -91,8 +93,7 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     if claims is not None:
         cl = claims[claims["event"] == event] if event is not None else claims
-        # T1, T2, ..., T10: by number (the length first), as the report's coverage grid
-        theme_order = sorted(set(cl["theme_id"]), key=lambda t: (len(str(t)), str(t))) if "theme_id" in cl else []
+        theme_order = sorted(set(cl["theme_id"]), key=id_key) if "theme_id" in cl else []  # T2 before T10
         if theme_order:
             cl = cl.assign(_t=cl["theme_id"].map({t: i for i, t in enumerate(theme_order)}))
             cl = cl.assign(_c=cl["claim_id"].str[1:].astype(int)).sort_values(["_t", "_c"], kind="stable")

@@ -14,18 +14,13 @@ import hashlib
 import math
 from importlib import resources
 
+from .compare import id_key
+
 __all__ = ["render_report", "coverage_grid"]
 
 #: Shades of the coverage grid (cividis, light to dark): the share of an outlet's sentences
 #: that carry the claim, in fifths of the event's largest share.
 GRID_LEVELS = 5
-
-
-def _number(identifier) -> tuple:
-    """Sort key of ids such as ``C12`` or ``T3``: by number, then as text."""
-    text = str(identifier or "")
-    digits = text.lstrip("CT")
-    return (0, int(digits), text) if digits.isdigit() else (1, 0, text)
 
 
 def coverage_grid(result, event, outlets=None) -> dict:
@@ -56,7 +51,7 @@ def coverage_grid(result, event, outlets=None) -> dict:
     top = max((w for _, w in carried.values()), default=0.0) or 1.0
     omitted = {(c, o): by for c, o, by in zip(om["claim_id"], om["outlet"], om["carried_by"])}
     records = claims.to_dict("records")
-    records.sort(key=lambda r: (_number(r.get("theme_id", "")), _number(r["claim_id"])))
+    records.sort(key=lambda r: (id_key(r.get("theme_id", "")), id_key(r["claim_id"])))
     groups: list[dict] = []
     for r in records:
         theme = r.get("theme", "") or ""
