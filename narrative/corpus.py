@@ -131,11 +131,8 @@ def list_events(source) -> list[EventUnit]:
         if "event" not in dataset.schema.names:
             raise InputError("the Parquet input has no 'event' column.", path=path, fix="add one event id per row.")
         events = dataset.to_table(columns=["event"]).column("event").to_pandas().astype(str)
-        rows = events.groupby(events, sort=False).indices  # each event's rows, for messages
-        return [
-            EventUnit(e, "parquet", str(path), k, tuple(int(r) + 1 for r in rows[e]))
-            for k, e in enumerate(dict.fromkeys(events))
-        ]
+        rows = events.groupby(events, sort=False).indices  # each event's rows (0-based), for messages
+        return [EventUnit(e, "parquet", str(path), k, rows[e] + 1) for k, e in enumerate(dict.fromkeys(events))]
     if path.is_dir():
 
         def articles(folder: Path) -> bool:
