@@ -61,33 +61,4 @@ def __dir__():
     return sorted([*globals(), *_WHERE])
 
 
-__all__ = [
-    "__version__",
-    "DEFAULT_MODEL",
-    "DEFAULT_THRESHOLD",
-    "ClaimAligner",
-    "Comparison",
-    "EmbeddingCache",
-    "InputError",
-    "NarrativeError",
-    "SentenceEncoder",
-    "align_claims",
-    "assign_themes",
-    "claim_status",
-    "claims_table",
-    "compare",
-    "coverage_table",
-    "embed",
-    "emphasis_table",
-    "find_claims",
-    "is_omission",
-    "log_odds_dirichlet",
-    "majority_placement",
-    "omissions_table",
-    "outlet_profiles",
-    "outlet_similarity",
-    "read_input",
-    "segment",
-    "split_sentences",
-    "word_choice",
-]
+__all__ = ["__version__", *sorted(_WHERE)]
