@@ -52,6 +52,7 @@ __all__ = [
     "evaluate_command",
     "pair_table",
     "pool_scores",
+    "event_interval",
     "uniqueness_table",
     "informational_bias_check",
     "partisan_enrichment",
@@ -308,6 +309,66 @@ def pool_scores(scores: pd.DataFrame, events=None) -> pd.Series:
     return _add_rates(pd.DataFrame([{"event": "pooled", **total}])).iloc[0]
 
 
+def event_interval(scores: pd.DataFrame, *, level: float = 0.95, resamples: int = 2000, seed: int = 0):
+    """How far the pooled scores could move with other events: a bootstrap interval over events.
+
+    Events (not sentences or pairs) are the independent units of an
+    annotated set, so the events are drawn with replacement ``resamples``
+    times, the per-event counts of each draw are summed and precision /
+    recall / F1 recomputed (micro-averaged, as :func:`pool_scores` does), and
+    the central ``level`` share of those values is the interval. With eight
+    events it is wide: read a difference between two methods smaller than
+    the interval as noise.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        A :func:`score_alignment` table (its ``"overall"`` row is ignored).
+    level : float, default 0.95
+    resamples : int, default 2000
+    seed : int, default 0
+        Seed of the resampling, so the interval is the same on every run.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        One row per metric (``pair_precision`` ... ``unique_f1``): ``metric``,
+        ``estimate`` (the pooled score), ``low``, ``high``, ``events``. None with
+        fewer than two events.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"event": list("ab"), "sentences": 2, "pair_tp": [1, 3], "pair_fp": [1, 0],
+    ...                   "pair_fn": [0, 1], "unique_tp": 1, "unique_fp": 0, "unique_fn": 0})
+    >>> event_interval(s).set_index("metric").loc["pair_precision", ["estimate", "low", "high"]].tolist()
+    [0.8, 0.5, 1.0]
+    """
+    rows = scores[scores["event"] != "overall"]
+    if len(rows) < 2:
+        return None
+    counts = rows[list(_COUNT_COLUMNS)].to_numpy(dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(rows), size=(resamples, len(rows)))
+    sums = counts[draws].sum(axis=1)  # (resamples, counts)
+    col = {c: k for k, c in enumerate(_COUNT_COLUMNS)}
+    pooled = pool_scores(rows)
+    out = []
+    for kind in ("pair", "unique"):
+        tp, fp, fn = (sums[:, col[f"{kind}_{x}"]].astype(float) for x in ("tp", "fp", "fn"))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = {
+                "precision": np.where(tp + fp > 0, tp / (tp + fp), 0.0),
+                "recall": np.where(tp + fn > 0, tp / (tp + fn), 0.0),
+                "f1": np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0),
+            }
+        for name, v in values.items():
+            lo, hi = np.quantile(v, [(1 - level) / 2, (1 + level) / 2])
+            metric = f"{kind}_{name}"
+            out.append({"metric": metric, "estimate": float(pooled[metric]), "low": round(float(lo), 4),
+                        "high": round(float(hi), 4), "events": len(rows)})  # fmt: skip
+    return pd.DataFrame(out)
+
+
 def sweep_thresholds(
     gold: pd.DataFrame,
     sentences: pd.DataFrame,
@@ -403,9 +464,10 @@ def evaluate(
     Returns
     -------
     dict
-        ``scores`` (per event and overall, :func:`score_alignment`), ``sweep``
-        (None without ``thresholds``), ``sentences`` (the pipeline's sentences
-        table with ``gold``), ``notes``.
+        ``scores`` (per event and overall, :func:`score_alignment`), ``interval``
+        (95% bootstrap interval over events, :func:`event_interval`; None with one
+        event), ``sweep`` (None without ``thresholds``), ``sentences`` (the
+        pipeline's sentences table with ``gold``), ``notes``.
     """
     from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
     from .pipeline import compare
@@ -432,7 +494,13 @@ def evaluate(
     table = predicted.merge(
         gold[["event", "outlet", "position", "gold"]], on=["event", "outlet", "position"], how="left"
     )
-    return {"scores": scores, "sweep": sweep, "sentences": table, "notes": notes + list(result.notes)}
+    return {
+        "scores": scores,
+        "interval": event_interval(scores),
+        "sweep": sweep,
+        "sentences": table,
+        "notes": notes + list(result.notes),
+    }
 
 
 def _parse_sweep(text: str) -> np.ndarray:
@@ -476,6 +544,15 @@ def evaluate_command(args, *, reporter) -> int:
     threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
     print(f"threshold {threshold}")
     print(out["scores"][cols].to_string(index=False))
+    interval = out["interval"]
+    if interval is not None:
+        iv = interval.set_index("metric")
+        print(
+            f"\n95% interval over the {len(out['scores']) - 1} events (bootstrap): "
+            + ", ".join(
+                f"{m.replace('_', ' ')} {iv.at[m, 'low']:.3f}-{iv.at[m, 'high']:.3f}" for m in ("pair_f1", "unique_f1")
+            )
+        )
     if out["sweep"] is not None:
         print("\nthreshold sweep (overall):")
         print(out["sweep"][["threshold", *cols[2:]]].to_string(index=False))
@@ -484,6 +561,8 @@ def evaluate_command(args, *, reporter) -> int:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             out["scores"].to_csv(folder / "scores.csv", index=False)
+            if interval is not None:
+                interval.to_csv(folder / "interval.csv", index=False)
             if out["sweep"] is not None:
                 out["sweep"].to_csv(folder / "sweep.csv", index=False)
             out["sentences"][["event", "outlet", "position", "text", "gold", "claim_id", "status"]].to_csv(
@@ -492,7 +571,8 @@ def evaluate_command(args, *, reporter) -> int:
         except OSError as exc:
             raise InputError(f"cannot write the scores ({exc.strerror}).", path=folder) from None
         reporter.info(
-            f"scores written to {folder}/ (scores.csv{', sweep.csv' if thresholds is not None else ''}, alignment.csv)"
+            f"scores written to {folder}/ (scores.csv{', interval.csv' if interval is not None else ''}"
+            f"{', sweep.csv' if thresholds is not None else ''}, alignment.csv)"
         )
     return 0
 

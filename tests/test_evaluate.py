@@ -7,7 +7,7 @@ import pytest
 
 from narrative.cli import main
 from narrative.errors import InputError
-from narrative.evaluate import evaluate, read_gold, score_alignment
+from narrative.evaluate import evaluate, event_interval, read_gold, score_alignment
 
 
 def test_score_alignment_counts_pairs_and_unique_sentences():
@@ -22,6 +22,24 @@ def test_score_alignment_counts_pairs_and_unique_sentences():
     # gold unique: b1; predicted unique: c0
     assert (s["unique_tp"], s["unique_fp"], s["unique_fn"]) == (0, 1, 1)
     assert s["pair_precision"] == 0.5 and s["pair_recall"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_event_interval_resamples_events_not_pairs():
+    gold = pd.DataFrame(
+        {"event": ["e1"] * 4 + ["e2"] * 4 + ["e3"] * 4, "outlet": list("abab") * 3, "position": [0, 0, 1, 1] * 3,
+         "gold": ["C1", "C1", "C2", "C2"] * 3}
+    )  # fmt: skip
+    # e1 and e2 found both pairs; e3 found none and invented two
+    pred = gold.assign(claim_id=["X1", "X1", "X2", "X2"] * 2 + ["X1", "X2", "X2", "X1"])
+    scores = score_alignment(gold, pred)
+    iv = event_interval(scores).set_index("metric")
+    assert iv.at["pair_f1", "estimate"] == pytest.approx(2 / 3, abs=1e-4)
+    # every resample is a mix of perfect events and the failed one: F1 from 0 to 1
+    assert iv.at["pair_f1", "low"] == 0.0 and iv.at["pair_f1", "high"] == 1.0
+    assert (iv["low"] <= iv["estimate"]).all() and (iv["estimate"] <= iv["high"]).all()
+    assert iv["events"].eq(3).all()
+    assert event_interval(scores).equals(event_interval(scores))  # seeded
+    assert event_interval(scores[scores["event"].isin(["e1", "overall"])]) is None
 
 
 def test_read_gold_rejects_a_file_without_sentences(tmp_path):
@@ -53,7 +71,10 @@ def test_dev_set_shipped_method_beats_naive_clustering(gold_dir, basil_dir, enco
     naive = evaluate(
         gold_dir, model=encoder, cache_dir=cache_dir, aligner=ClaimAligner(threshold=0.6, method="cluster")
     )
+    interval = naive["interval"].set_index("metric")
     naive = naive["scores"].set_index("event").loc["overall"]
+    assert interval.at["pair_f1", "low"] < naive["pair_f1"] < interval.at["pair_f1", "high"]
+    assert interval["events"].eq(8).all()
     # shipped weights on the events they were trained on (0.60 / 0.82; leave-one-event-out 0.59 / 0.81)
     assert ours["pair_f1"] >= 0.58 and ours["unique_f1"] >= 0.80
     assert ours["pair_precision"] >= 0.58 and ours["unique_recall"] >= 0.80
