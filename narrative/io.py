@@ -25,6 +25,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -284,9 +285,30 @@ def _other_files(folder: Path) -> list[Path]:
     )
 
 
+def _note_unread(folder: Path, result: Input) -> None:
+    """Count and report article-like entries that are not read: hidden files, broken links."""
+    hidden = sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES)
+    if hidden:
+        result.note(
+            f"{folder}: skipped {len(hidden)} hidden file(s) ({', '.join(hidden[:3])}"
+            f"{', ...' if len(hidden) > 3 else ''}); rename them without the leading '.' to compare them.",
+            kind="hidden_files",
+            count=len(hidden),
+        )
+    broken = sorted(p.name for p in folder.iterdir() if p.is_symlink() and not p.exists())
+    if broken:
+        result.note(
+            f"{folder}: skipped {len(broken)} link(s) whose target does not exist ({', '.join(broken[:3])}"
+            f"{', ...' if len(broken) > 3 else ''}).",
+            kind="broken_links",
+            count=len(broken),
+        )
+
+
 def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool = False) -> list[dict]:
     paths = _article_files(folder)
     others = _other_files(folder)
+    _note_unread(folder, result)
     if others:
         names = ", ".join(p.name for p in others[:3]) + (", ..." if len(others) > 3 else "")
         result.note(
@@ -332,6 +354,23 @@ def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
     if files:
         rows = _read_event_folder(folder, result, encoding, skip_empty)
     elif event_folders:
+        left = [p for p in subfolders if p not in event_folders]
+        if left:
+            names = ", ".join(p.name for p in left[:3]) + (", ..." if len(left) > 3 else "")
+            result.note(
+                f"{folder}: skipped {len(left)} sub-folder(s) that hold no article files ({names}); an event "
+                f"folder holds one {'/'.join('*' + s for s in ARTICLE_SUFFIXES)} file per outlet, directly inside it.",
+                kind="folders_without_articles",
+                count=len(left),
+            )
+        unread = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith("_"))
+        if unread:
+            result.note(
+                f"{folder}: skipped {len(unread)} sub-folder(s) whose name starts with '_' "
+                f"({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}).",
+                kind="underscore_folders",
+                count=len(unread),
+            )
         folded: dict[str, Path] = {}
         for sub in event_folders:
             if sub.name.casefold() in folded:
@@ -386,13 +425,15 @@ def read_table(path, *, encoding: str | None = None) -> Input:
 
             if suffix == ".jsonl":
                 frame = _read_jsonl(text, path)
+            elif suffix == ".tsv":
+                frame = _read_tsv(text)
             else:
-                frame = pd.read_csv(
-                    _io.StringIO(text),
-                    sep="\t" if suffix == ".tsv" else ",",
-                    dtype=str,
-                    keep_default_na=False,
-                )
+                header = text.lstrip("\ufeff").split("\n", 1)[0]
+                sep = ","
+                if "," not in header and ";" in header:
+                    sep = ";"
+                    result.note(f"{path}: the columns are separated by ';' (as some spreadsheet programs save CSV).")
+                frame = pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except InputError:
         raise
     except Exception as exc:  # the parsers raise many types; report any as the user's input
@@ -402,6 +443,48 @@ def read_table(path, *, encoding: str | None = None) -> Input:
             fix=f"check that the file is a valid {suffix[1:].upper()} table with a header row.",
         ) from None
     return _table_to_input(frame, path, result)
+
+
+def _read_tsv(text: str) -> pd.DataFrame:
+    """A tab-separated table, whether or not its writer quoted cells the CSV way.
+
+    Plain TSV has no quoting: a cell may begin with a quotation mark
+    (``"We will not retreat," said ...``). Some writers (pandas, spreadsheets)
+    quote a cell that holds a quotation mark, a tab or a line break. The table
+    is parsed both ways; where the two readings differ, a cell is unquoted only
+    when its literal text is exactly the CSV quoting of the other reading, so a
+    quotation mark that opens a sentence is never taken for quoting (and never
+    swallows the rows after it).
+    """
+    import csv
+    import io as _io
+
+    def parse(quoting):
+        return pd.read_csv(_io.StringIO(text), sep="\t", dtype=str, keep_default_na=False, quoting=quoting)
+
+    lines = [line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
+    if len({line.count("\t") for line in lines}) > 1:  # ragged: a quoted cell spans lines or holds a tab
+        return parse(csv.QUOTE_MINIMAL)
+    literal = parse(csv.QUOTE_NONE)
+    try:
+        quoted = parse(csv.QUOTE_MINIMAL)
+    except Exception:
+        return literal
+    if quoted.shape != literal.shape or list(quoted.columns) != [_unquote(c) for c in literal.columns]:
+        return literal
+    out = literal.copy()
+    out.columns = quoted.columns
+    for k in range(literal.shape[1]):
+        a, b = literal.iloc[:, k], quoted.iloc[:, k]
+        redo = (a != b) & (a == '"' + b.str.replace('"', '""') + '"')
+        out.iloc[redo.to_numpy(), k] = b[redo]
+    return out
+
+
+def _unquote(cell: str) -> str:
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"':
+        return cell[1:-1].replace('""', '"')
+    return cell
 
 
 def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
@@ -445,8 +528,18 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
     ``rows`` are the rows' numbers in the file, for messages, when ``frame``
     is part of it (one event of a Parquet dataset); default the row order.
     """
+    original = [str(c) for c in frame.columns]
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     cols = list(frame.columns)
+    repeated = sorted({c for c in cols if cols.count(c) > 1})
+    if repeated:
+        names = [o for o in original if o.strip().lower() == repeated[0]]
+        raise InputError(
+            f"the table has {len(names)} columns named {repeated[0]!r} (up to case and spaces: "
+            f"{', '.join(repr(n) for n in names)}).",
+            path=path,
+            fix="keep one of them, or rename the others.",
+        )
     if "outlet" not in cols:
         raise InputError(
             f"the table has no 'outlet' column{_suggest('outlet', cols)}; its columns are {cols}.",
@@ -477,6 +570,16 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
     def column(name, default=""):
         if name not in frame.columns:
             return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+        nested = frame[name].map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray)))
+        if nested.any():
+            k = int(nested.to_numpy().nonzero()[0][0])
+            kind = type(frame[name].iloc[k]).__name__
+            raise InputError(
+                f"the '{name}' cell holds a {kind}, not text ({int(nested.sum())} row(s) like this).",
+                path=path,
+                row=int(rownum[k]),
+                fix=f"give '{name}' as one plain string per row (e.g. join a list of paragraphs with blank lines).",
+            )
         return frame[name].map(lambda v: default if _is_missing(v) else str(v))
 
     outlet = column("outlet").str.strip()
@@ -560,11 +663,13 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
     if "position" in frame.columns:
         raw = frame["position"]
         position = pd.to_numeric(raw, errors="coerce")
-        bad = position.isna() | (position != position.round())
+        bad = ~np.isfinite(position.astype(float)) | (position != position.round()) | (position.abs() > 2**53)
         if bad.any():
             first = int(rownum[bad.to_numpy().nonzero()[0][0]])
+            value = raw[bad].iloc[0]
             raise InputError(
-                f"'position' must be a whole number; got {raw[bad].iloc[0]!r}.",
+                f"'position' must be a whole number (at most 2**53 in size); got "
+                f"{value if isinstance(value, str) else str(value)!r}.",
                 path=path,
                 row=first,
                 fix="fill 'position' with each sentence's index in its article, or drop the column to use row order.",

@@ -192,10 +192,21 @@ def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
             )
         folded = {}
         for o in outlets:
+
+            def where(o=o, g=g):
+                return g.loc[g["outlet"] == o, "source"].iloc[0] if "source" in g.columns else source
+
+            if ";" in o:
+                raise InputError(
+                    f"event {event!r}: the outlet name {o!r} holds ';', which separates outlets in the "
+                    "output tables (claims.csv lists the outlets of a claim as 'a;b').",
+                    path=where(),
+                    fix="rename the outlet without ';' (e.g. with ',' or '/').",
+                )
             if o.casefold() in folded:
                 raise InputError(
                     f"event {event!r} has outlets {folded[o.casefold()]!r} and {o!r}, which differ only in case.",
-                    path=g["source"].iloc[0] if "source" in g.columns else source,
+                    path=where(),
                     fix="spell each outlet's name the same way everywhere.",
                 )
             folded[o.casefold()] = o
@@ -371,7 +382,9 @@ def compare(
     no_claim = int((~sentences["text"].map(states_claim)).sum())
     notes = list(inp.notes)
     if no_claim:
-        notes.append(f"{no_claim} sentence(s) state no claim (fewer than two words); kept with an empty claim_id.")
+        notes.append(
+            f"{no_claim} sentence(s) state no claim (fewer than two words of letters); kept with an empty claim_id."
+        )
     files = {}
     for path, digest in sorted(inp.files.items()):
         rel = os.path.relpath(path, input_root if input_root and input_root.is_dir() else Path(path).parent)

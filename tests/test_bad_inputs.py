@@ -213,6 +213,48 @@ ERRORS = {
         ["a.docx", "unknown input type '.docx'", "Fix:"],
     ),
     "unsupported_language": (lambda t: (_ab(t / "in"), ["--language", "xx"]), ["language 'xx'", "Fix:", "en"]),
+    "table_columns_differ_only_in_case": (
+        lambda t: (_table(t / "a.csv", "outlet,text,Outlet\nx,The mayor spoke.,X\ny,The mayor left.,Y\n"), []),
+        ["a.csv", "2 columns named 'outlet'", "'Outlet'", "Fix:"],
+    ),
+    "outlet_name_with_semicolon": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"outlet": ["x", "y;z"], "text": [A, B]})), []),
+        ["a.csv:3", "'y;z'", "holds ';'", "Fix:"],
+    ),
+    "sentence_position_too_large": (
+        lambda t: (_table(t / "s.csv", "outlet,position,sentence\nx,0,a b\ny,99999999999999999999,c d\n"), []),
+        ["s.csv, row 3", "whole number", "99999999999999999999", "Fix:"],
+    ),
+    "sentence_position_infinite": (
+        lambda t: (_table(t / "s.csv", "outlet,position,sentence\nx,inf,a b\ny,0,c d\n"), []),
+        ["s.csv, row 2", "whole number", "'inf'", "Fix:"],
+    ),
+    "parquet_cells_hold_lists": (
+        lambda t: (
+            pd.DataFrame({"outlet": ["x", "y"], "text": [A.split(". "), B.split(". ")]}).to_parquet(t / "a.parquet")
+            or t / "a.parquet",
+            [],
+        ),
+        ["a.parquet, row 1", "'text' cell holds a", "not text", "Fix:"],
+    ),
+    "jsonl_outlet_is_an_object": (
+        lambda t: (
+            _table(
+                t / "a.jsonl",
+                json.dumps({"outlet": {"name": "x"}, "text": A}) + "\n" + json.dumps({"outlet": "y", "text": B}) + "\n",
+            ),
+            [],
+        ),  # fmt: skip
+        ["a.jsonl, row 1", "'outlet' cell holds a dict", "Fix:"],
+    ),
+    "output_folder_inside_input_folder": (
+        lambda t: (_ab(t / "in"), ["--out", str(t / "in" / "results")]),
+        ["results", "inside the input folder", "Fix:"],
+    ),
+    "cache_database_cannot_be_opened": (
+        lambda t: (_ab(t / "in"), ["--cache-dir", str(_folder(t / "cache" / "embeddings-v1.sqlite3", {}).parent)]),
+        ["cache", "cannot use the embedding cache folder", "Fix:"],
+    ),
     "model_that_does_not_exist": (
         lambda t: (_ab(t / "in"), ["--model", "no-such-org/no-such-model-xyz"]),
         ["cannot load", "no-such-model-xyz", "Fix:"],
@@ -233,6 +275,20 @@ def test_bad_input_stops_with_message(case, tmp_path, capsys, monkeypatch):
     for text in expected:
         assert text in lines[0], lines[0]
     assert not (out / "provenance.json").exists()
+
+
+def test_model_that_must_be_downloaded_fails_at_once_when_the_hub_is_unreachable(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    for proxy in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(proxy, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))  # an empty hub cache
+    code, _, err = run(
+        [str(_ab(tmp_path / "in")), "--out", str(tmp_path / "out"), "-q", "--model", "org/absent"], capsys
+    )
+    assert code == 2
+    assert "'org/absent' is neither a folder on disk nor in the Hugging Face cache" in err
+    assert "127.0.0.1 cannot be reached" in err and "Retry" not in err
 
 
 # --------------------------------------------------------------------------- inputs that work
@@ -565,3 +621,63 @@ def test_a_missing_column_hint_never_names_a_column_the_reader_knows(tmp_path):
     with pytest.raises(InputError) as err:
         read_input(table)
     assert "no 'outlet' column" in str(err.value) and "meant to be" not in str(err.value)
+
+
+def test_tsv_quotation_mark_at_the_start_of_a_cell_is_text(tmp_path, capsys):
+    """Plain TSV has no quoting: a quote that opens a cell must not swallow the rows after it."""
+    rows = [
+        ("daily", '"Retreat" is the word. ' + A),
+        ("wire", '"We will not retreat, said the general. ' + B),
+        ("ledger", C),
+        ("review", 'Officials called it a "repositioning". ' + A),
+    ]
+    src = _table(tmp_path / "a.tsv", "outlet\ttext\n" + "".join(f"{o}\t{t}\n" for o, t in rows))
+    out, _, _ = _compare_ok([str(src), "--out", str(tmp_path / "out"), "-q"], capsys)
+    got = _sentences_csv(out)
+    assert list(dict.fromkeys(got["outlet"])) == [o for o, _ in rows]
+    assert got["text"].iloc[0] == '"Retreat" is the word.'
+    assert (got["outlet"] == "wire").sum() == 3 and got["text"].str.contains("\t").sum() == 0
+
+
+def test_tsv_written_with_csv_quoting_is_unquoted(tmp_path):
+    from narrative.io import read_table
+
+    texts = ['He said "no" twice. It was final.', "Line one.\nLine two.", '"Quoted" start, then plain.', "Tab\tinside."]
+    frame = pd.DataFrame({"outlet": list("abcd"), "text": texts})
+    frame.to_csv(tmp_path / "a.tsv", sep="\t", index=False)
+    assert read_table(tmp_path / "a.tsv").articles["text"].tolist() == texts
+    frame.iloc[:3].to_csv(tmp_path / "b.tsv", sep="\t", index=False)  # no cell spans lines or holds a tab
+    assert read_table(tmp_path / "b.tsv").articles["text"].tolist() == texts[:3]
+
+
+def test_semicolon_separated_csv_is_read(tmp_path, capsys):
+    src = _table(tmp_path / "a.csv", f"outlet;text\nx;{A.replace(',', '')}\ny;{B.replace(',', '')}\n")
+    out, _, _ = _compare_ok([str(src), "--out", str(tmp_path / "out"), "-q"], capsys, warnings=["separated by ';'"])
+    assert set(_sentences_csv(out)["outlet"]) == {"x", "y"}
+
+
+def test_hidden_files_and_broken_links_are_counted(tmp_path, capsys):
+    src = _ab(tmp_path / "in", **{".gamma.txt": C})
+    (src / "delta.txt").symlink_to(tmp_path / "nowhere.txt")
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out")],
+        capsys,
+        warnings=["skipped 1 hidden file(s) (.gamma.txt)", "skipped 1 link(s) whose target does not exist (delta.txt)"],
+        skipped={"hidden_files": 1, "broken_links": 1},
+    )
+    assert set(_sentences_csv(out)["outlet"]) == {"alpha", "beta"}
+
+
+def test_corpus_folders_that_are_not_read_are_counted(tmp_path, capsys):
+    root = tmp_path / "corpus"
+    _ab(root / "e1")
+    _folder(root / "e2", {"a.docx": b"PK", "b.docx": b"PK"})
+    _ab(root / "e3" / "day1")
+    _ab(root / "_drafts")
+    out, _, _ = _compare_ok(
+        [str(root), "--out", str(tmp_path / "out"), "-q", "--no-figures"],
+        capsys,
+        warnings=["skipped 2 sub-folder(s) that hold no article files (e2, e3)", "starts with '_' (_drafts)"],
+        skipped={"folders_without_articles": 2, "underscore_folders": 1},
+    )
+    assert set(_sentences_csv(out)["event"]) == {"e1"}
