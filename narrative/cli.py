@@ -148,7 +148,23 @@ class _Reporter:
             print(message, file=sys.stderr)
 
 
+def _out_outside_input(args) -> None:
+    from pathlib import Path
+
+    from .errors import InputError
+
+    source, out = Path(args.input).resolve(), Path(args.out).resolve()
+    if source.is_dir() and (out == source or source in out.parents):
+        raise InputError(
+            "the output folder is inside the input folder, so a later run would read its results "
+            "(report.html, the tables) as articles or events.",
+            path=args.out,
+            fix="give --out a folder outside INPUT.",
+        )
+
+
 def _compare(args, reporter: _Reporter) -> int:
+    _out_outside_input(args)
     if args.jobs is not None or args.dask or args.scheduler:
         return _compare_corpus(args, reporter)
     from .pipeline import compare

@@ -94,6 +94,39 @@ def _weight_files_key(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _in_hub_cache(name: str, revision: str | None) -> bool:
+    """Whether the Hugging Face cache already holds ``name`` (so loading needs no network)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    for repo in (name,) if "/" in name else (name, f"sentence-transformers/{name}"):
+        try:
+            if isinstance(try_to_load_from_cache(repo, "config.json", revision=revision), str):
+                return True
+        except Exception:  # not a valid repository id: not in the cache under this name
+            continue
+    return False
+
+
+def _check_hub_reachable(name: str, timeout: float = 3.0) -> None:
+    """Fail at once, not after a minute of retries, when the model must be downloaded and the hub cannot be reached."""
+    import socket
+    from urllib.parse import urlparse
+
+    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY")):
+        return  # the proxy may reach the hub where a direct connection cannot
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    host, port = endpoint.hostname or "huggingface.co", endpoint.port or (80 if endpoint.scheme == "http" else 443)
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError:
+        raise InputError(
+            f"the model {name!r} is neither a folder on disk nor in the Hugging Face cache, and {host} "
+            "cannot be reached to download it.",
+            fix=f"connect to the internet once to download it, give a model folder on disk, or use the default "
+            f"{DEFAULT_MODEL!r}, which needs no download.",
+        ) from None
+
+
 class SentenceEncoder:
     """A sentence-transformers model that turns sentences into unit vectors.
 
@@ -283,11 +316,16 @@ class SentenceEncoder:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # the per-tensor "Loading weights" bar is noise
+        from huggingface_hub.utils import logging as hub_logging
+
+        hub_logging.set_verbosity_error()  # its retry messages would otherwise print once per attempt
         if self.threads is not None:
             import torch
 
             torch.set_num_threads(self.threads)
         path, local = self._locate()
+        if not local and os.environ.get("HF_HUB_OFFLINE") != "1" and not _in_hub_cache(path, self.revision):
+            _check_hub_reachable(self.name)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -616,6 +654,12 @@ class EmbeddingCache:
             if "not a database" in str(exc) or "malformed" in str(exc):
                 self._set_aside()
                 return self._connect()
+            if isinstance(exc, sqlite3.OperationalError):  # e.g. "unable to open database file", read-only
+                raise InputError(
+                    f"cannot use the embedding cache folder (SQLite: {exc}).",
+                    path=self.folder,
+                    fix="give a writable --cache-dir, or run with --no-cache.",
+                ) from None
             raise
         except OSError as exc:
             raise InputError(

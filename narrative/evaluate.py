@@ -102,16 +102,28 @@ def read_gold(path) -> pd.DataFrame:
                 path=file,
                 fix="use the format of the claims-gold guidelines (see `narrative evaluate --help`).",
             )
+        if not doc["sentences"]:
+            raise InputError(
+                "this gold file annotates no sentences (its 'sentences' list is empty).",
+                path=file,
+                fix="add the event's sentences with their claims, or remove the file from the folder.",
+            )
         kind = "basil" if "triplet" in doc else "event"
         event = doc.get("triplet") or doc.get("event") or file.name.split(".")[0]
         for k, s in enumerate(doc["sentences"]):
             try:
                 claims = s["claims"]
                 outlet = str(s["outlet"])
-                index = int(s["index"])
-            except (KeyError, TypeError, ValueError):
+                index = s["index"]
+                if isinstance(index, bool) or int(index) != index:
+                    raise ValueError(index)
+                index = int(index)
+            except (KeyError, TypeError, ValueError, OverflowError):
                 raise InputError(
-                    "a sentence entry lacks 'outlet', 'index' or 'claims'.", path=file, row=k + 1
+                    "a sentence entry lacks 'outlet', 'index' (a whole number) or 'claims'.",
+                    path=file,
+                    row=k + 1,
+                    fix="give each sentence its outlet, its 0-based index in the article and its list of claim ids.",
                 ) from None
             if not isinstance(claims, list):
                 raise InputError("'claims' must be a list of claim ids.", path=file, row=k + 1)
@@ -144,7 +156,7 @@ def gold_sentences(gold: pd.DataFrame, *, articles=None) -> tuple[pd.DataFrame, 
     notes : list of str
     """
     from .datasets import find_dataset, read_basil
-    from .io import read_input
+    from .io import EmptyArticleError, read_input
     from .pipeline import prepare_sentences
 
     parts, notes = [], []
@@ -160,7 +172,11 @@ def gold_sentences(gold: pd.DataFrame, *, articles=None) -> tuple[pd.DataFrame, 
         file = Path(g["file"].iloc[0])
         folder = _event_folder(file, event)
         if folder is not None:
-            s = prepare_sentences(read_input(folder))
+            try:
+                s = prepare_sentences(read_input(folder))
+            except EmptyArticleError as exc:
+                exc.fix = "add the article's text, or remove the file and its outlet's sentences from the gold file."
+                raise
             s = s.assign(event=event)
             notes.append(f"{event}: articles read from {folder}.")
         elif basil is not None and event in basil_events:

@@ -49,6 +49,23 @@ def test_read_gold_rejects_a_file_without_sentences(tmp_path):
         read_gold(bad)
 
 
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        ({"event": "x", "sentences": []}, "annotates no sentences"),
+        ('{"event": "x", "sentences": [{"outlet": "a", "index": Infinity, "claims": []}]}', "'index' (a whole number)"),
+        ({"event": "x", "sentences": [{"outlet": "a", "index": 1.5, "claims": []}]}, "'index' (a whole number)"),
+    ],
+    ids=["no_sentences", "infinite_index", "fractional_index"],
+)
+def test_cli_evaluate_bad_gold_file_exits_2(tmp_path, capsys, doc, expected):
+    gold = tmp_path / "x.json"
+    gold.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    assert main(["evaluate", str(gold), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and str(gold) in err and "Traceback" not in err
+
+
 def test_cli_evaluate_on_the_bundled_answer_key(answers_path, tmp_path, capsys, cache_dir):
     code = main(["evaluate", str(answers_path), "--out", str(tmp_path), "--sweep", "0.2:0.4:0.1",
                  "--cache-dir", str(cache_dir), "-q"])  # fmt: skip
