@@ -41,6 +41,9 @@ __all__ = [
 ]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+#: An HTML page that yields fewer words than this is reported (likely not the article itself).
+HTML_FEW_WORDS = 30
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".parquet")
 OPTIONAL_COLUMNS = ("event", "title", "url", "published")
 ARTICLE_COLUMNS = ["event", "outlet", "title", "url", "published", "text", "source"]
@@ -250,6 +253,12 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
     if suffix in (".html", ".htm"):
         if text.strip():
             text, title, published = _html_to_text(text, path)
+            words = len(text.split())
+            if words < HTML_FEW_WORDS and notes is not None:
+                notes.append(
+                    f"{path}: only {words} word(s) of text found in this HTML page; check that it is the article "
+                    "itself (a page built by JavaScript holds its text only once a browser has run it)."
+                )
     elif suffix == ".md":
         text, title = _markdown_to_text(text)
     if not text.strip():

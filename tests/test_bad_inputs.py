@@ -681,3 +681,17 @@ def test_corpus_folders_that_are_not_read_are_counted(tmp_path, capsys):
         skipped={"folders_without_articles": 2, "underscore_folders": 1},
     )
     assert set(_sentences_csv(out)["event"]) == {"e1"}
+
+
+def test_html_page_with_almost_no_text_is_reported(tmp_path, capsys):
+    page = (
+        "<html><head><title>News</title><script>render()</script></head><body>"
+        "<noscript><p>You need to enable JavaScript to read this article.</p></noscript></body></html>"
+    )
+    src = _ab(tmp_path / "in", **{"gamma.html": page})
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q", "--no-figures"],
+        capsys,
+        warnings=["gamma.html: only", "word(s) of text found in this HTML page"],
+    )
+    assert "gamma" in set(_sentences_csv(out)["outlet"])  # kept, and said so
