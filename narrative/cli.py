@@ -225,6 +225,8 @@ def _compare_corpus(args, reporter: _Reporter) -> int:
         force=args.force,
         progress=not args.quiet,
     )
+    for note in dict.fromkeys(run.notes):
+        reporter.warn(note)
     reporter.info(
         f"{len(run.events)} event(s): {len(run.computed)} compared, {len(run.reused)} already done; "
         f"{run.seconds:.1f} s. Results in {args.out}/ (per event in {os.path.join(args.out, 'events')}/)."

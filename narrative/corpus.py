@@ -75,6 +75,10 @@ class EventUnit:
     path: str | None = None
     index: int = 0
     rows: object = None
+    #: For a Parquet unit: the event column's name and its values (a pyarrow array, of the column's
+    #: own type) that mean this event, so that the filter works whatever the column's type.
+    column: str = "event"
+    values: object = None
 
     def read(self):
         """The event's input for :func:`narrative.compare`: a folder path, an Input or a sentences DataFrame."""
@@ -87,13 +91,91 @@ class EventUnit:
 
             from .io import Input, _table_to_input
 
-            table = ds.dataset(self.path, format="parquet", partitioning="hive").to_table(
-                filter=ds.field("event") == self.event
-            )
-            frame = table.to_pandas()
-            frame["event"] = frame["event"].astype(str)
-            return _table_to_input(frame, Path(self.path), Input(), rows=self.rows)
+            path = Path(self.path)
+            with _reading_parquet(path):
+                values = self.values if self.values is not None else [self.event]
+                table = _parquet_dataset(path).to_table(filter=ds.field(self.column).isin(values))
+                frame = table.to_pandas()
+            # event ids become strings (stripped) as in any table: io reads them from the raw values
+            return _table_to_input(frame, path, Input(), rows=self.rows)
         return _sentence_rows(self.rows, "<DataFrame>")
+
+
+class _reading_parquet:
+    """Turn what pyarrow raises on a user's Parquet file or dataset into an :class:`InputError` naming it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or isinstance(exc, InputError):
+            return False
+        import pyarrow as pa
+
+        if not isinstance(exc, pa.lib.ArrowException | OSError):
+            return False  # a programming error: let it show
+        what = "Parquet dataset" if self.path.is_dir() else "PARQUET table"
+        fix = (
+            "check that every data file in the folder is a valid Parquet table with the same columns "
+            "(files and folders whose names start with '.' or '_' are ignored)."
+            if self.path.is_dir()
+            else "check that the file is a valid PARQUET table with a header row."
+        )
+        raise InputError(
+            f"cannot read the {what} ({type(exc).__name__}: {str(exc).strip()[:200]}).", path=self.path, fix=fix
+        ) from None
+
+
+def _parquet_file_digests(path: Path) -> dict[str, str]:
+    """SHA-256 of a Parquet input's files for provenance, named as the one-process run names a table."""
+    if path.is_file():
+        found = [(path.name, path)]
+    else:
+        found = []
+        for root, dirs, names in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+            for name in names:
+                if not name.startswith((".", "_")):
+                    full = Path(root) / name
+                    found.append((f"{path.name}/{full.relative_to(path).as_posix()}", full))
+    digests = {}
+    for rel, full in sorted(found):
+        try:
+            with open(full, "rb") as fh:
+                digests[rel] = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError as exc:
+            raise InputError(
+                f"cannot read the file ({exc.strerror}).", path=full, fix="check the path and its permissions."
+            ) from None
+    return digests
+
+
+def _parquet_dataset(path: Path):
+    import pyarrow.dataset as ds
+
+    return ds.dataset(str(path), format="parquet", partitioning="hive")
+
+
+def _is_parquet_dataset(folder: Path) -> bool:
+    """Whether a folder is a Parquet dataset: it holds data files and every one of them is Parquet.
+
+    Data files are those pyarrow reads: files and folders whose names start with ``.`` or ``_``
+    (``_SUCCESS``, ``.crc`` files) are not. A folder of event folders with a stray ``.parquet``
+    file among the articles is not a dataset.
+    """
+    found = False
+    for _root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        for name in files:
+            if name.startswith((".", "_")):
+                continue
+            if not name.lower().endswith(".parquet"):
+                return False
+            found = True
+    return found
 
 
 def _sentence_rows(frame: pd.DataFrame, source) -> pd.DataFrame:
@@ -107,7 +189,7 @@ def _sentence_rows(frame: pd.DataFrame, source) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def list_events(source) -> list[EventUnit]:
+def list_events(source, *, encoding: str | None = None, skip_empty: bool = False) -> list[EventUnit]:
     """The events of a corpus, in order, as units of work (nothing but ids is read).
 
     Parameters
@@ -115,24 +197,28 @@ def list_events(source) -> list[EventUnit]:
     source : path or pandas.DataFrame
         A folder of event folders (or one event's folder), a Parquet file or
         dataset folder, another table file, or a sentences DataFrame.
+    encoding : str, optional
+        Text encoding of a table file that is read whole (see :func:`narrative.io.read_input`).
+    skip_empty : bool, default False
+        As in :func:`narrative.io.read_input`, for the errors reported while listing.
     """
-    from .io import ARTICLE_SUFFIXES, Input, read_input
+    from .io import ARTICLE_SUFFIXES, read_input
 
     if isinstance(source, pd.DataFrame):
         return _frame_units(source)
     path = Path(source)
     if not path.exists():
         raise InputError("no such file or folder.", path=path, fix="give a folder of event folders or a table.")
-    parquet = path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.rglob("*.parquet")))
-    if parquet:
-        import pyarrow.dataset as ds
-
-        dataset = ds.dataset(str(path), format="parquet", partitioning="hive")
-        if "event" not in dataset.schema.names:
+    if path.is_file() and path.suffix.lower() == ".parquet":
+        units = _parquet_units(path)
+        if units is not None:
+            return units
+        return _table_units(path, encoding=encoding, skip_empty=skip_empty)
+    if path.is_dir() and _is_parquet_dataset(path):
+        units = _parquet_units(path)
+        if units is None:
             raise InputError("the Parquet input has no 'event' column.", path=path, fix="add one event id per row.")
-        events = dataset.to_table(columns=["event"]).column("event").to_pandas().astype(str)
-        rows = events.groupby(events, sort=False).indices  # each event's rows (0-based), for messages
-        return [EventUnit(e, "parquet", str(path), k, rows[e] + 1) for k, e in enumerate(dict.fromkeys(events))]
+        return units
     if path.is_dir():
 
         def articles(folder: Path) -> bool:
@@ -145,9 +231,46 @@ def list_events(source) -> list[EventUnit]:
             return [EventUnit(path.name, "folder", str(path), 0)]
         subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and articles(p))
         if not subs:
-            read_input(path)  # raises the reader's own error for an empty or odd folder
+            _no_events(path)
+            read_input(path, encoding=encoding, skip_empty=skip_empty)  # the reader's own error for an odd folder
+        folded: dict[str, Path] = {}
+        for sub in subs:  # as the one-process reader does
+            if sub.name.casefold() in folded:
+                raise InputError(
+                    f"two event folders have the same id up to case: {folded[sub.name.casefold()].name!r} "
+                    f"and {sub.name!r}.",
+                    path=path,
+                    fix="merge the two folders, or rename one so that every event has its own id.",
+                )
+            folded[sub.name.casefold()] = sub
         return [EventUnit(p.name, "folder", str(p), k) for k, p in enumerate(subs)]
-    inp = read_input(path)
+    return _table_units(path, encoding=encoding, skip_empty=skip_empty)
+
+
+def _no_events(folder: Path) -> None:
+    """Refuse a folder that holds Parquet files among other files (neither a dataset nor articles)."""
+    parquet, others = [], []
+    for _root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        for name in sorted(files):
+            if not name.startswith((".", "_")):
+                (parquet if name.lower().endswith(".parquet") else others).append(name)
+    if parquet and others:
+        names = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        raise InputError(
+            f"the folder holds Parquet files ({parquet[0]}, ...) and other files ({names}), and no articles; "
+            "it is neither a Parquet dataset nor a folder of event folders.",
+            path=folder,
+            fix="keep only Parquet files in a dataset folder (names starting with '_' or '.' are ignored), "
+            "or give one event folder per event.",
+        )
+
+
+def _table_units(path: Path, *, encoding, skip_empty) -> list[EventUnit]:
+    """A table file read whole, as the one-process path reads it, split into one unit per event."""
+    from .io import Input, read_input
+
+    inp = read_input(path, encoding=encoding, skip_empty=skip_empty)
     frame = inp.articles if inp.articles is not None else inp.sentences
     units = []
     for k, (e, part) in enumerate(frame.groupby("event", sort=False)):
@@ -160,6 +283,82 @@ def list_events(source) -> list[EventUnit]:
         else:
             one.sentences = part
         units.append(EventUnit(str(e), "input", str(path), k, one))
+    return units
+
+
+def _parquet_units(path: Path) -> list[EventUnit] | None:
+    """The events of a Parquet file or dataset, read from its event column alone.
+
+    Event ids are the column's values as text, stripped, as :func:`narrative.io.read_table`
+    makes them; each unit keeps the raw values of its event for the filter. None when the
+    input has no event column, or when a single file cannot be read by pyarrow's dataset
+    reader (the caller then reads it as any table, and reports what the table reader reports).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .io import Input, _is_missing, _table_to_input
+
+    try:
+        with _reading_parquet(path):
+            dataset = _parquet_dataset(path)
+            schema = dataset.schema
+    except InputError:
+        if path.is_file():
+            return None
+        raise
+    with _reading_parquet(path):
+        header = schema.empty_table().to_pandas()  # the columns as pandas reads them (no index columns)
+    names = [str(c).strip().lower() for c in header.columns]
+    if "event" not in names:
+        return None  # a single file is one event, named by the file, as any table
+    if len(set(names)) < len(names) or "outlet" not in names or ("text" in names) == ("sentence" in names):
+        _table_to_input(header, path, Input())  # the table reader's own error about its columns
+    column = str(header.columns[names.index("event")])
+    with _reading_parquet(path):
+        table = dataset.to_table(columns=[column])
+        raw = table.column(column)
+        ids = table.to_pandas()[column]
+        if pa.types.is_dictionary(raw.type):
+            raw = raw.cast(raw.type.value_type)
+    if len(ids) == 0:
+        _table_to_input(header, path, Input())  # "the table has a header but no rows"
+    if pa.types.is_nested(raw.type):
+        valid = raw.is_valid().to_numpy(zero_copy_only=False).nonzero()[0]
+        raise InputError(
+            f"the 'event' column holds {raw.type}, not text.",
+            path=path,
+            row=int(valid[0]) + 1 if len(valid) else None,
+            fix="give 'event' as one plain string per row.",
+        )
+    ids = ids.map(lambda v: "" if _is_missing(v) else str(v)).astype(object).str.strip()
+    empty = ids.eq("").to_numpy()
+    if empty.any():
+        raise InputError(
+            "a row has an empty 'event' value.",
+            path=path,
+            row=int(empty.nonzero()[0][0]) + 1,
+            fix="fill in the 'event' column.",
+        )
+    rows = ids.groupby(ids, sort=False).indices  # each event's rows (0-based)
+    events = list(rows)  # in order of first appearance
+    spellings: dict[str, str] = {}
+    for e in events:
+        first = spellings.setdefault(e.casefold(), e)
+        if first != e:
+            raise InputError(
+                f"events {first!r} and {e!r} differ only in case; they would be read as two events.",
+                path=path,
+                row=int(rows[e][0]) + 1,
+                fix="spell each event's id the same way in every row.",
+            )
+    units = []
+    for k, e in enumerate(events):
+        with _reading_parquet(path):
+            values = pc.unique(raw.take(pa.array(rows[e])))
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        units.append(EventUnit(e, "parquet", str(path), k, rows[e] + 1, column=column, values=values))
     return units
 
 
@@ -293,6 +492,8 @@ class CorpusRun:
         Events compared in this run, and events whose finished results were kept.
     seconds : float
         Wall time of the run.
+    notes : list of str
+        Warnings about what reading the events cleaned or skipped (as in ``provenance.json``).
     """
 
     out: Path
@@ -300,6 +501,7 @@ class CorpusRun:
     computed: list = field(default_factory=list)
     reused: list = field(default_factory=list)
     seconds: float = 0.0
+    notes: list = field(default_factory=list)
 
 
 def _settings(
@@ -384,7 +586,7 @@ def compare_corpus(
                 path=out,
                 fix="give a new or empty folder with --out, or add --force to write into it anyway.",
             )
-    units = list_events(source)
+    units = list_events(source, encoding=encoding, skip_empty=skip_empty)
     cache = None if cache_dir is None else str(cache_dir)
     parallel = dask or scheduler is not None or jobs > 1
     threads = max(1, (os.cpu_count() or 1) // jobs) if parallel else None
@@ -419,6 +621,7 @@ def compare_corpus(
     run = CorpusRun(out=out, events=[u.event for u in units])
     for m in markers:
         (run.reused if m["reused"] else run.computed).append(m["event"])
+        run.notes.extend(m["notes"])
     _combine(units, markers, out, settings, figures=figures)
     run.seconds = time.perf_counter() - start
     return run
@@ -521,8 +724,13 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool) -> Non
                     merged[kk] = merged.get(kk, 0) + vv if isinstance(vv, int | float) else vv
             else:
                 counts[k] = counts.get(k, 0) + v
-    files = {}
+    files, hashed = {}, set()
     for u, p in zip(units, provs):
+        if u.kind == "parquet":  # its events were read by filter, not as files: hash the input once
+            if u.path not in hashed:
+                hashed.add(u.path)
+                files.update(_parquet_file_digests(Path(u.path)))
+            continue
         for rel, digest in p["input"]["files"].items():
             files[f"{Path(u.path).name}/{rel}" if u.kind == "folder" and len(units) > 1 else rel] = digest
     first = provs[0] if provs else {}
