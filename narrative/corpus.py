@@ -471,8 +471,17 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
 
 
 def _run_event_task(unit: EventUnit, out: str, config: dict) -> dict:
-    """Dask and process-pool entry point (module level so it can be sent to workers)."""
-    return run_event(unit, out, config)
+    """Dask and process-pool entry point (module level so it can be sent to workers).
+
+    A worker's warnings are not printed (they would reach the terminal as raw
+    ``UserWarning`` lines from another process): each is in the event's notes,
+    which the run returns (:attr:`CorpusRun.notes`) and writes to provenance.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return run_event(unit, out, config)
 
 
 # --------------------------------------------------------------------------- the corpus
