@@ -308,7 +308,9 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
     A matched pair joins an existing claim of one sentence when the other
     sentence matches every member of another outlet and its outlet is not in
     the claim yet; otherwise the pair opens a new claim (so a sentence can hold
-    several). A sentence that already holds a claim joins or opens another
+    several). Two claims whose sentences all match each other across claims,
+    with no outlet in both, become one (possible from four outlets on: the same
+    fact found first in two pairs of outlets). A sentence that already holds a claim joins or opens another
     only with scores of at least ``second`` (default ``threshold``). Unmatched
     sentences get a claim of their own.
 
@@ -329,6 +331,14 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
     def note(i, c, s):
         best[i][c] = max(best[i].get(c, 0.0), float(s))
 
+    def merge(keep, drop):
+        claims[keep].extend(claims[drop])
+        for m in claims[drop]:
+            members[m] = list(dict.fromkeys(keep if c == drop else c for c in members[m]))
+            if drop in best[m]:
+                best[m][keep] = max(best[m].get(keep, 0.0), best[m].pop(drop))
+        claims[drop] = []
+
     for o in order:
         i, j, s = int(iu[o]), int(ju[o]), float(score[o])
         shared = set(members[i]) & set(members[j])
@@ -336,6 +346,24 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
             for c in shared:
                 note(i, c, s)
                 note(j, c, s)
+            continue
+        # Two claims of several outlets each (an event of four or more outlets): one claim
+        # when every pair of their sentences matches and no outlet is in both.
+        pair = next(
+            (
+                (a, b)
+                for a in members[i]
+                for b in members[j]
+                if not {groups[m] for m in claims[a]} & {groups[m] for m in claims[b]}
+                and P[np.ix_(claims[a], claims[b])].min() >= threshold
+            ),
+            None,
+        )
+        if pair is not None:
+            keep, drop = min(pair), max(pair)  # the older claim keeps the fact
+            merge(keep, drop)
+            note(i, keep, s)
+            note(j, keep, s)
             continue
         joined = False
         for a, b in ((i, j), (j, i)):
@@ -361,6 +389,12 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
             members[j].append(len(claims) - 1)
             note(i, len(claims) - 1, s)
             note(j, len(claims) - 1, s)
+    live = [c for c in range(len(claims)) if claims[c]]
+    if len(live) < len(claims):
+        renumber = {c: k for k, c in enumerate(live)}
+        claims = [claims[c] for c in live]
+        members = [[renumber[c] for c in ms] for ms in members]
+        best = [{renumber[c]: v for c, v in d.items()} for d in best]
     claims, members, best = _merge_restatements(claims, members, best, groups)
     for i in range(n):
         if mask[i] and not members[i]:

@@ -220,3 +220,28 @@ def test_claims_that_differ_in_two_outlets_stay_apart():
     P[1, 2] = P[2, 1] = 0.8
     members, _ = _greedy_claims(P, groups, np.ones(3, bool), threshold=0.15, second=0.25)
     assert len(members[1]) == 2 and members[0] != members[2]
+
+
+def _claim_sets(members):
+    claims = {}
+    for i, ms in enumerate(members):
+        for c in ms:
+            claims.setdefault(c, set()).add(i)
+    return sorted(map(sorted, claims.values()))
+
+
+@pytest.mark.parametrize("cross", [0.2, 0.5], ids=["cross_below_second_bar", "cross_above_second_bar"])
+def test_one_fact_found_first_in_two_pairs_of_outlets_is_one_claim(cross):
+    """Four outlets: a-b and c-d match strongly, every other pair clearly; one claim, no false omissions."""
+    from narrative.claims import _greedy_claims
+
+    groups = np.array(["a", "b", "c", "d", "d"])
+    P = np.zeros((5, 5))
+    for i, j, p in [(0, 1, 0.9), (2, 3, 0.8), (0, 2, cross), (0, 3, cross), (1, 2, cross), (1, 3, cross)]:
+        P[i, j] = P[j, i] = p
+    members, _ = _greedy_claims(P, groups, np.ones(5, bool), threshold=0.15, second=0.25)
+    assert _claim_sets(members) == [[0, 1, 2, 3], [4]]
+    # one pair across the two groups below the threshold: no claim of four (no chaining)
+    P[1, 3] = P[3, 1] = 0.1
+    members, _ = _greedy_claims(P, groups, np.ones(5, bool), threshold=0.15, second=0.25)
+    assert [0, 1, 2, 3] not in _claim_sets(members)
