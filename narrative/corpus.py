@@ -628,10 +628,12 @@ def compare_corpus(
     out.mkdir(parents=True, exist_ok=True)
     markers = _run_units(units, out, config, jobs=jobs, dask=dask, scheduler=scheduler, progress=progress)
     run = CorpusRun(out=out, events=[u.event for u in units])
+    listing = _listing_notes(source, units)
+    run.notes.extend(listing.notes)
     for m in markers:
         (run.reused if m["reused"] else run.computed).append(m["event"])
         run.notes.extend(m["notes"])
-    _combine(units, markers, out, settings, figures=figures)
+    _combine(units, markers, out, settings, figures=figures, listing=listing)
     run.seconds = time.perf_counter() - start
     return run
 
@@ -695,7 +697,19 @@ def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[d
 # --------------------------------------------------------------------------- combined files
 
 
-def _combine(units, markers, out: Path, settings: dict, *, figures: bool) -> None:
+def _listing_notes(source, units):
+    """What listing a folder of event folders left out (sub-folders that are not events), as an Input's notes."""
+    from .io import Input, note_skipped_folders
+
+    listing = Input()
+    if not isinstance(source, pd.DataFrame) and units and all(u.kind == "folder" for u in units):
+        path = Path(source)
+        if path.is_dir() and any(Path(u.path) != path for u in units):
+            note_skipped_folders(path, listing)
+    return listing
+
+
+def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listing=None) -> None:
     """Assemble the combined files from the per-event results (skipped when already up to date)."""
     corpus_key = _digest([m["key"] for m in markers])
     prov_path = out / "provenance.json"
@@ -721,8 +735,10 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool) -> Non
         ]
         tables[name] = pd.concat(parts, ignore_index=True) if parts else None
     provs = [m["provenance"] for m in markers]
-    notes = [n for m in markers for n in m["notes"]]
+    notes = [*(listing.notes if listing is not None else []), *(n for m in markers for n in m["notes"])]
     counts = {}
+    if listing is not None and listing.notes:
+        counts = {"skipped": dict(listing.skipped), "warnings": len(listing.notes)}
     for p in provs:
         for k, v in p["counts"].items():
             if k.startswith("embedding_cache"):

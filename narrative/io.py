@@ -349,6 +349,28 @@ def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool =
     return rows
 
 
+def note_skipped_folders(folder: Path, result: Input) -> None:
+    """Count and report the sub-folders of a folder of event folders that are not read as events."""
+    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    left = [p for p in subfolders if not _article_files(p)]
+    if left:
+        names = ", ".join(p.name for p in left[:3]) + (", ..." if len(left) > 3 else "")
+        result.note(
+            f"{folder}: skipped {len(left)} sub-folder(s) that hold no article files ({names}); an event "
+            f"folder holds one {'/'.join('*' + s for s in ARTICLE_SUFFIXES)} file per outlet, directly inside it.",
+            kind="folders_without_articles",
+            count=len(left),
+        )
+    unread = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith("_"))
+    if unread:
+        result.note(
+            f"{folder}: skipped {len(unread)} sub-folder(s) whose name starts with '_' "
+            f"({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}).",
+            kind="underscore_folders",
+            count=len(unread),
+        )
+
+
 def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
     result = Input()
     files = _article_files(folder)
@@ -363,23 +385,7 @@ def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
     if files:
         rows = _read_event_folder(folder, result, encoding, skip_empty)
     elif event_folders:
-        left = [p for p in subfolders if p not in event_folders]
-        if left:
-            names = ", ".join(p.name for p in left[:3]) + (", ..." if len(left) > 3 else "")
-            result.note(
-                f"{folder}: skipped {len(left)} sub-folder(s) that hold no article files ({names}); an event "
-                f"folder holds one {'/'.join('*' + s for s in ARTICLE_SUFFIXES)} file per outlet, directly inside it.",
-                kind="folders_without_articles",
-                count=len(left),
-            )
-        unread = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith("_"))
-        if unread:
-            result.note(
-                f"{folder}: skipped {len(unread)} sub-folder(s) whose name starts with '_' "
-                f"({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}).",
-                kind="underscore_folders",
-                count=len(unread),
-            )
+        note_skipped_folders(folder, result)
         folded: dict[str, Path] = {}
         for sub in event_folders:
             if sub.name.casefold() in folded:

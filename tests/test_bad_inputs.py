@@ -668,14 +668,15 @@ def test_hidden_files_and_broken_links_are_counted(tmp_path, capsys):
     assert set(_sentences_csv(out)["outlet"]) == {"alpha", "beta"}
 
 
-def test_corpus_folders_that_are_not_read_are_counted(tmp_path, capsys):
+@pytest.mark.parametrize("mode", [[], ["--jobs", "1"]], ids=["one_process", "corpus_run"])
+def test_corpus_folders_that_are_not_read_are_counted(tmp_path, capsys, mode):
     root = tmp_path / "corpus"
     _ab(root / "e1")
     _folder(root / "e2", {"a.docx": b"PK", "b.docx": b"PK"})
     _ab(root / "e3" / "day1")
     _ab(root / "_drafts")
     out, _, _ = _compare_ok(
-        [str(root), "--out", str(tmp_path / "out"), "-q", "--no-figures"],
+        [str(root), "--out", str(tmp_path / "out"), "-q", "--no-figures", *mode],
         capsys,
         warnings=["skipped 2 sub-folder(s) that hold no article files (e2, e3)", "starts with '_' (_drafts)"],
         skipped={"folders_without_articles": 2, "underscore_folders": 1},
