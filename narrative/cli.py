@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--out", "-o", default=None, metavar="DIR", help="folder for the score CSV files")
     e.add_argument(
+        "--drop-unlabelled",
+        action="store_true",
+        help="leave out of the scores the sentences the annotators gave no claim (e.g. a repeated headline)",
+    )
+    e.add_argument(
         "--sweep", default=None, metavar="LO:HI:STEP", help="also score a threshold sweep, e.g. 0.4:0.8:0.05"
     )
     _add_model_options(e)

@@ -93,7 +93,7 @@ def read_gold(path) -> pd.DataFrame:
     rows = []
     for file in _gold_files(Path(path)):
         try:
-            doc = json.loads(file.read_text(encoding="utf-8"))
+            doc = json.loads(file.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as exc:
             raise InputError(f"cannot read this gold file ({exc}).", path=file) from None
         if not isinstance(doc, dict) or not isinstance(doc.get("sentences"), list):
@@ -127,6 +127,16 @@ def read_gold(path) -> pd.DataFrame:
                 ) from None
             if not isinstance(claims, list):
                 raise InputError("'claims' must be a list of claim ids.", path=file, row=k + 1)
+            described = doc.get("claims")
+            unknown = [c for c in claims if isinstance(described, dict) and described and str(c) not in described]
+            if unknown:
+                raise InputError(
+                    f"sentence {outlet} {index} names claim {str(unknown[0])!r}, which the file's 'claims' "
+                    "does not describe.",
+                    path=file,
+                    row=k + 1,
+                    fix="correct the id (ids are compared exactly, spaces and case included), or add it to 'claims'.",
+                )
             rows.append(
                 (str(event), outlet, index, str(s.get("text") or ""), ";".join(map(str, claims)), kind, str(file))
             )
@@ -181,8 +191,18 @@ def gold_sentences(gold: pd.DataFrame, *, articles=None) -> tuple[pd.DataFrame, 
             notes.append(f"{event}: articles read from {folder}.")
         elif basil is not None and event in basil_events:
             s = basil[basil["event"] == event]
-            if s.empty:
-                raise InputError(f"event {event!r} is not in the BASIL articles.", path=file)
+            if s.empty and (g["text"] != "").all():
+                s = g.assign(source=g["file"])
+                notes.append(f"{event}: not in the BASIL articles found; the sentence texts of the gold file are used.")
+            elif s.empty:
+                raise InputError(
+                    f"event {event!r} is not in the BASIL articles, and the gold file does not hold every "
+                    "sentence's text.",
+                    path=file,
+                    fix="give --articles the BASIL folder that holds it, add each sentence's 'text', or (for an "
+                    "event of your own) name it with the key 'event' and put its articles in a folder of that name "
+                    "next to the gold file.",
+                )
         else:
             if (g["text"] == "").any():
                 raise InputError(
@@ -193,24 +213,46 @@ def gold_sentences(gold: pd.DataFrame, *, articles=None) -> tuple[pd.DataFrame, 
             s = g.assign(source=g["file"])
         parts.append(s[["event", "outlet", "position", "text", "source"]])
     sentences = pd.concat(parts, ignore_index=True)
-    _check_match(gold, sentences)
+    notes.extend(_check_match(gold, sentences))
     return sentences, notes
 
 
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
+
+
 def _norm(text: str) -> str:
-    return " ".join(str(text).split())
+    return " ".join(str(text).translate(_QUOTES).split())
 
 
-def _check_match(gold: pd.DataFrame, sentences: pd.DataFrame) -> None:
+def _check_match(gold: pd.DataFrame, sentences: pd.DataFrame) -> list[str]:
+    """Check that the gold rows and the pipeline's sentences are the same sentences; return warnings.
+
+    Every gold sentence must exist (same outlet and 0-based index) and, where the
+    gold gives its text, read the same (up to spaces and quotation-mark style).
+    A sentence of the articles with no gold row is an error when the event's gold
+    holds no texts (its indices cannot be checked: one extra sentence would shift
+    every label after it), and a warning otherwise (it is aligned but not scored).
+    """
+    warnings = []
     merged = gold.merge(sentences, on=["event", "outlet", "position"], how="left", suffixes=("", "_run"))
     missing = merged["text_run"].isna()
     if missing.any():
         r = merged[missing].iloc[0]
+        run = sentences[(sentences["event"] == r.event) & (sentences["outlet"] == r.outlet)]
+        if run.empty:
+            raise InputError(
+                f"outlet {r.outlet!r} of event {r.event!r} has gold sentences but no article.",
+                path=r.file,
+                fix=f"add the outlet's article (e.g. {r.outlet}.txt in the event's folder), or remove its sentences "
+                "from the gold file.",
+            )
+        zero = " Indices are 0-based." if merged.loc[missing, "position"].max() == run["position"].max() + 1 else ""
         raise InputError(
             f"gold sentence {r.outlet} {r.position} of event {r.event!r} has no sentence in the articles "
-            f"({int(missing.sum())} such).",
+            f"({int(missing.sum())} such; the article of {r.outlet!r} has {len(run)} sentences).{zero}",
             path=r.file,
-            fix="check that the gold file and the articles are the same version.",
+            fix="check that the gold file and the articles are the same version, and that each 'index' is the "
+            "sentence's 0-based position in its article.",
         )
     bad = merged[(merged["text"] != "") & (merged["text"].map(_norm) != merged["text_run"].map(_norm))]
     if len(bad):
@@ -219,8 +261,34 @@ def _check_match(gold: pd.DataFrame, sentences: pd.DataFrame) -> None:
             f"gold sentence {r.outlet} {r.position} of event {r.event!r} reads {r.text[:60]!r} but the "
             f"articles give {str(r.text_run)[:60]!r} ({len(bad)} such).",
             path=r.file,
-            fix="the articles split into sentences differently; give the sentence texts in the gold file.",
+            fix="the article has a sentence more or less before this one, or is split into sentences differently: "
+            "correct the article or the gold indices, or remove the articles folder to score on the gold file's texts.",
         )
+    covered = sentences.merge(gold[["event", "outlet", "position", "text"]], on=["event", "outlet", "position"],
+                              how="left", suffixes=("", "_gold"), indicator=True)  # fmt: skip
+    for (event, outlet), g in covered[covered["_merge"] == "left_only"].groupby(["event", "outlet"], sort=False):
+        event_gold = gold[gold["event"] == event]
+        first = g.iloc[0]
+        if not (event_gold["outlet"] == outlet).any():
+            warnings.append(
+                f"warning: event {event!r}: outlet {outlet!r} has an article but no gold sentences; its "
+                f"{len(g)} sentence(s) take part in the alignment but are not scored."
+            )
+        elif (event_gold["text"] == "").all():
+            raise InputError(
+                f"event {event!r}: {len(g)} sentence(s) of {outlet!r} have no gold row, first index "
+                f"{int(first.position)} ({str(first.text)[:60]!r}); without sentence texts in the gold file "
+                "the indices cannot be checked, and one extra sentence shifts every label after it.",
+                path=event_gold["file"].iloc[0],
+                fix="give every sentence of the article a gold row (0-based index), or add each sentence's 'text' "
+                "to the gold file so that the two can be matched.",
+            )
+        else:
+            warnings.append(
+                f"warning: event {event!r}: {len(g)} sentence(s) of {outlet!r} have no gold row (first: index "
+                f"{int(first.position)}, {str(first.text)[:60]!r}); they take part in the alignment but are not scored."
+            )
+    return warnings
 
 
 def _split(ids) -> set:
@@ -460,6 +528,7 @@ def evaluate(
     use_cache: bool = True,
     thresholds=None,
     progress: bool = False,
+    drop_unlabelled: bool = False,
 ):
     """Run the real pipeline on the events of gold annotations and score it.
 
@@ -476,6 +545,8 @@ def evaluate(
         BASIL folder for gold files of BASIL triplets.
     thresholds : sequence of float, optional
         Also score the alignment at each of these thresholds.
+    drop_unlabelled : bool, default False
+        Leave out of the scores the sentences the annotators gave no claim.
 
     Returns
     -------
@@ -501,11 +572,16 @@ def evaluate(
         sentences, model=encoder, aligner=aligner, embeddings=embeddings, use_cache=use_cache, cache_dir=cache_dir
     )
     predicted = result.sentences
-    scores = score_alignment(gold, predicted)
+    scores = score_alignment(gold, predicted, drop_unlabelled=drop_unlabelled)
     sweep = None
     if thresholds is not None:
         sweep = sweep_thresholds(
-            gold, predicted, result.embeddings, thresholds, aligner=ClaimAligner(**aligner.get_params())
+            gold,
+            predicted,
+            result.embeddings,
+            thresholds,
+            aligner=ClaimAligner(**aligner.get_params()),
+            drop_unlabelled=drop_unlabelled,
         )
     table = predicted.merge(
         gold[["event", "outlet", "position", "gold"]], on=["event", "outlet", "position"], how="left"
@@ -544,9 +620,13 @@ def evaluate_command(args, *, reporter) -> int:
         use_cache=not args.no_cache,
         thresholds=thresholds,
         progress=not args.quiet,
+        drop_unlabelled=args.drop_unlabelled,
     )
     for note in out["notes"]:
-        reporter.info(note)
+        if note.startswith("warning: "):
+            reporter.warn(note.removeprefix("warning: "))
+        else:
+            reporter.info(note)
     cols = [
         "event",
         "sentences",

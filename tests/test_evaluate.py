@@ -110,3 +110,83 @@ def test_dev_set_token_evidence_adds_recall(gold_dir, basil_dir, encoder, cache_
     plain = plain["scores"].set_index("event").loc["overall"]
     assert ours["pair_recall"] > plain["pair_recall"] + 0.03
     assert ours["pair_f1"] > plain["pair_f1"] + 0.02
+
+
+def _own_event(tmp_path, answers_path, example_dir, *, texts=True, change=None):
+    """The bundled example as a researcher's own annotated event: gold file + articles folder next to it."""
+    import shutil
+
+    doc = json.loads(answers_path.read_text(encoding="utf-8"))
+    doc = {"event": "konstantinovka", "claims": doc["claims"], "sentences": doc["sentences"]}
+    if not texts:
+        for s in doc["sentences"]:
+            s.pop("text", None)
+    if change:
+        change(doc)
+    shutil.copytree(example_dir, tmp_path / "konstantinovka")
+    gold = tmp_path / "konstantinovka.json"
+    gold.write_text(json.dumps(doc), encoding="utf-8")
+    return gold
+
+
+def test_evaluate_refuses_index_only_gold_that_misses_an_article_sentence(tmp_path, answers_path, example_dir, capsys):
+    """One unannotated sentence would shift every label after it: refuse rather than mis-score."""
+    gold = _own_event(tmp_path, answers_path, example_dir, texts=False)
+    article = tmp_path / "konstantinovka" / "kyiv-ledger.txt"
+    article.write_text("By a staff reporter, in Kyiv.\n\n" + article.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["evaluate", str(gold), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "sentence(s) of 'kyiv-ledger' have no gold row" in err and "Fix:" in err and "Traceback" not in err
+
+
+def test_evaluate_with_texts_names_the_shifted_sentence(tmp_path, answers_path, example_dir, capsys):
+    gold = _own_event(tmp_path, answers_path, example_dir)
+    article = tmp_path / "konstantinovka" / "kyiv-ledger.txt"
+    article.write_text("By a staff reporter, in Kyiv.\n\n" + article.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["evaluate", str(gold), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "kyiv-ledger 0" in err and "a sentence more or less before this one" in err
+
+
+def test_evaluate_reads_a_bom_and_refuses_an_undescribed_claim_id(tmp_path, answers_path, example_dir, capsys):
+    gold = _own_event(tmp_path, answers_path, example_dir)
+    gold.write_bytes(b"\xef\xbb\xbf" + gold.read_bytes())
+    assert not read_gold(gold).empty
+
+    def typo(doc):
+        doc["sentences"][3]["claims"] = ["c2 "]
+
+    bad = _own_event(tmp_path / "typo", answers_path, example_dir, change=typo)
+    assert main(["evaluate", str(bad), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "row 4" in err and "names claim 'c2 '" in err
+
+
+def test_evaluate_warns_about_an_outlet_without_gold_and_can_leave_out_unlabelled(
+    tmp_path, answers_path, example_dir, capsys, cache_dir
+):
+    def drop_outlet(doc):
+        doc["sentences"] = [s for s in doc["sentences"] if s["outlet"] != "meridian-wire"]
+
+    gold = _own_event(tmp_path, answers_path, example_dir, change=drop_outlet)
+    common = ["evaluate", str(gold), "-q", "--cache-dir", str(cache_dir)]
+    assert main([*common, "--out", str(tmp_path / "all")]) == 0
+    assert "outlet 'meridian-wire' has an article but no gold sentences" in capsys.readouterr().err
+    assert main([*common, "--out", str(tmp_path / "labelled"), "--drop-unlabelled"]) == 0
+    capsys.readouterr()
+    all_rows = pd.read_csv(tmp_path / "all" / "scores.csv").set_index("event")
+    labelled = pd.read_csv(tmp_path / "labelled" / "scores.csv").set_index("event")
+    unlabelled = sum(1 for s in json.loads(gold.read_text())["sentences"] if not s["claims"])
+    assert unlabelled > 0
+    assert all_rows.at["overall", "sentences"] - labelled.at["overall", "sentences"] == unlabelled
+
+
+def test_evaluate_uses_the_gold_texts_for_a_triplet_missing_from_basil(tmp_path, answers_path, basil_dir):
+    from narrative.evaluate import gold_sentences
+
+    doc = json.loads(answers_path.read_text(encoding="utf-8"))
+    gold_file = tmp_path / "mine.json"
+    gold_file.write_text(json.dumps({"triplet": "not-a-basil-id", "sentences": doc["sentences"]}))
+    sentences, notes = gold_sentences(read_gold(gold_file), articles=basil_dir)
+    assert len(sentences) == len(doc["sentences"])
+    assert any("not in the BASIL articles found" in n for n in notes)
