@@ -65,6 +65,16 @@ def _short(text: str, width: int = 38) -> str:
     return textwrap.shorten(str(text), width=width, placeholder="…")
 
 
+#: Longest outlet name drawn whole on an axis; longer names are cut with "…" (the tables keep them whole).
+OUTLET_LABEL_WIDTH = 24
+
+
+def _names(outlets) -> list[str]:
+    """Outlet names as axis labels: long ones cut to :data:`OUTLET_LABEL_WIDTH` characters."""
+    w = OUTLET_LABEL_WIDTH
+    return [str(o) if len(str(o)) <= w else str(o)[: w - 1] + "…" for o in outlets]
+
+
 def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event=None, ax=None, cmap="cividis_r"):
     """Heatmap of claims (rows, grouped by theme) x outlets: the share of each outlet's sentences.
 
@@ -115,7 +125,7 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
         masked, aspect="auto", cmap=cmap, vmin=0, vmax=max(float(matrix.max()), 1e-9), interpolation="nearest"
     )
     ax.set_facecolor("white")
-    ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
+    ax.set_xticks(range(len(outlets)), _names(outlets), rotation=30, ha="right")
     ax.set_yticks(range(len(rows)), labels, fontsize=7)
     for tick, c in zip(ax.get_yticklabels(), rows):
         if c in uncertain:  # status would change within a small threshold band
@@ -171,7 +181,7 @@ def plot_omissions(data=None, *, outlets=None, event=None, ax=None, color="#D55E
     values = [int(counts.get(o, 0)) for o in outlets]
     bars = ax.barh(range(len(outlets)), values, color=color)
     ax.bar_label(bars, padding=2, fontsize=8)
-    ax.set_yticks(range(len(outlets)), outlets)
+    ax.set_yticks(range(len(outlets)), _names(outlets))
     ax.invert_yaxis()
     ax.set_xlabel("claims omitted (carried by most other outlets)")
     ax.set_title(f"Omissions per outlet{f' — {event}' if event else ''}")
@@ -210,7 +220,7 @@ def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=Tru
             range(len(outlets)), values, left=left, color=colors[k % len(colors)], label=f"{tid}: {_short(label, 34)}"
         )
         left += values
-    ax.set_yticks(range(len(outlets)), outlets)
+    ax.set_yticks(range(len(outlets)), _names(outlets))
     ax.invert_yaxis()
     ax.set_xlabel("share of coverage" if normalize else "weight")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7, frameon=False, ncol=2)
@@ -241,8 +251,8 @@ def plot_similarity(data=None, *, outlets=None, event=None, ax=None, cmap="civid
     for a, b, s in zip(data["outlet_a"], data["outlet_b"], data["similarity"]):
         matrix[pos[a], pos[b]] = matrix[pos[b], pos[a]] = s
     image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1)
-    ax.set_xticks(range(n), outlets, rotation=30, ha="right")
-    ax.set_yticks(range(n), outlets)
+    ax.set_xticks(range(n), _names(outlets), rotation=30, ha="right")
+    ax.set_yticks(range(n), _names(outlets))
     if annotate:
         for i in range(n):
             for j in range(n):
@@ -326,7 +336,7 @@ def plot_dendrogram(data=None, *, outlets=None, event=None, ax=None, method="ave
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method=method)
     dendrogram(
-        tree, labels=list(outlets), orientation="left", ax=ax, link_color_func=lambda _: color,
+        tree, labels=_names(outlets), orientation="left", ax=ax, link_color_func=lambda _: color,
         leaf_font_size=FontProperties(size=matplotlib.rcParams["ytick.labelsize"]).get_size_in_points(),
     )  # fmt: skip
     ax.set_xlabel("distance (1 − share of claims in common)")
@@ -381,7 +391,7 @@ def plot_word_choice(data=None, *, outlets=None, event=None, n=5, ax=None, color
     ax.invert_yaxis()
     for outlet, start, end in blocks:
         if end > start:
-            ax.text(1.0, (start + end - 1) / 2, f" {outlet}", transform=ax.get_yaxis_transform(), va="center",
+            ax.text(1.0, (start + end - 1) / 2, f" {_names([outlet])[0]}", transform=ax.get_yaxis_transform(), va="center",
                     ha="left", fontsize=8, color="black", fontweight="bold")  # fmt: skip
     ax.axvline(1.96, color="#555555", linestyle=":", linewidth=0.8)
     ax.set_xlabel("z-score of the weighted log-odds (outlet vs all others)")
@@ -424,7 +434,7 @@ def plot_profiles(data=None, *, outlets=None, measures=None, ax=None, colors=Non
         values = [float(rate.get((o, measure), np.nan)) for o in outlets]
         bars = ax.barh(ys, np.nan_to_num(values), height=height, color=colors.get(measure, "#999999"), label=measure)
         ax.bar_label(bars, labels=[f"{v:.0%}" if v == v else "" for v in values], padding=2, fontsize=7)
-    ax.set_yticks(range(len(outlets)), outlets)
+    ax.set_yticks(range(len(outlets)), _names(outlets))
     ax.invert_yaxis()
     ax.set_xlim(0, 1.12)
     ax.set_xlabel("share of the majority claims")
@@ -468,7 +478,7 @@ def plot_articles(data=None, *, outlets=None, event=None, ax=None, label=True):
                         color="white" if status in ("shared", "unique") else "black")  # fmt: skip
     ax.set_xlim(-0.6, len(outlets) - 0.4)
     ax.set_ylim(longest - 0.5, -0.5)
-    ax.set_xticks(range(len(outlets)), outlets, rotation=30, ha="right")
+    ax.set_xticks(range(len(outlets)), _names(outlets), rotation=30, ha="right")
     ax.set_ylabel("sentence (reading order)")
     handles = [Patch(facecolor=c, label=s or "no claim") for s, c in STATUS_COLORS.items()]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)

@@ -167,3 +167,13 @@ def test_coverage_marks_uncertain_claims(close_figures):
     ticks = {t.get_text(): t for t in ax.get_yticklabels()}
     assert "C2  wounded (?)" in ticks and ticks["C2  wounded (?)"].get_fontstyle() == "italic"
     assert "C1  troops, town" in ticks and ticks["C1  troops, town"].get_fontstyle() == "normal"
+
+
+def test_long_outlet_names_are_cut_on_axes_only(result):
+    long = {o: f"{o}-" + "x" * 60 for o in OUTLETS}
+    omissions = result.omissions.assign(outlet=result.omissions["outlet"].map(long))
+    ax = plot.plot_omissions(omissions, outlets=[long[o] for o in OUTLETS])
+    labels = _labels(ax.get_yticklabels())
+    assert [len(t) for t in labels] == [plot.OUTLET_LABEL_WIDTH] * len(OUTLETS)
+    assert all(t.endswith("…") and long[o].startswith(t[:-1]) for t, o in zip(labels, OUTLETS))
+    assert [b.get_width() for b in _bars(ax)] == [1, 0, 2]  # the data still follow the full names
