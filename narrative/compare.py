@@ -80,6 +80,21 @@ def id_key(identifier) -> tuple:
     return (int(text[1:]) if text[1:].isdigit() else math.inf, text)
 
 
+def theme_order(claims: pd.DataFrame) -> list:
+    """Theme ids in reading order: the theme of the most widely carried claim first.
+
+    Themes are ordered by the largest ``n_outlets`` of their claims (so what
+    every outlet reported comes before one outlet's long digression, however
+    many claims that holds), then by id (``T2`` before ``T10``).
+    """
+    if "theme_id" not in claims.columns or claims.empty:
+        return []
+    if "n_outlets" not in claims.columns:
+        return sorted(set(claims["theme_id"]), key=id_key)
+    reach = claims.groupby("theme_id", sort=False)["n_outlets"].max()
+    return sorted(reach.index, key=lambda t: (-int(reach[t]), id_key(t)))
+
+
 def _claim_order(claim_ids) -> list:
     return sorted(set(claim_ids), key=id_key)
 

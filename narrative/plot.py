@@ -13,7 +13,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from .compare import id_key
+from .compare import theme_order
 
 __all__ = [
     "OKABE_ITO",
@@ -83,7 +83,8 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     data : pandas.DataFrame
         The coverage table (``event``, ``claim_id``, ``outlet``, ``weight``).
     claims : pandas.DataFrame, optional
-        The claims table; adds labels and groups rows by theme. Claims flagged
+        The claims table; adds labels and groups rows by theme (the theme of the
+        most widely carried claim first: :func:`narrative.compare.theme_order`). Claims flagged
         ``uncertain`` (their status would change within a small threshold band)
         get a "(?)" and an italic brown label.
     omissions : pandas.DataFrame, optional
@@ -103,9 +104,9 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     if claims is not None:
         cl = claims[claims["event"] == event] if event is not None else claims
-        theme_order = sorted(set(cl["theme_id"]), key=id_key) if "theme_id" in cl else []  # T2 before T10
-        if theme_order:
-            cl = cl.assign(_t=cl["theme_id"].map({t: i for i, t in enumerate(theme_order)}))
+        order = theme_order(cl)  # the theme of the most widely carried claim first
+        if order:
+            cl = cl.assign(_t=cl["theme_id"].map({t: i for i, t in enumerate(order)}))
             cl = cl.assign(_c=cl["claim_id"].str[1:].astype(int)).sort_values(["_t", "_c"], kind="stable")
         rows = list(cl["claim_id"])
         labels = [f"{c}  {_short(lab, 30)}" for c, lab in zip(cl["claim_id"], cl["label"])]

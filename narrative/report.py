@@ -14,7 +14,7 @@ import hashlib
 import math
 from importlib import resources
 
-from .compare import id_key
+from .compare import id_key, theme_order
 
 __all__ = ["render_report", "coverage_grid"]
 
@@ -26,8 +26,9 @@ GRID_LEVELS = 5
 def coverage_grid(result, event, outlets=None) -> dict:
     """The coverage chart of one event as plain data for an HTML table.
 
-    Rows are the event's claims grouped by theme (themes in order of their id,
-    claims in order of their number), columns the outlets. Each cell holds the
+    Rows are the event's claims grouped by theme (the theme of the most widely
+    carried claim first, :func:`narrative.compare.theme_order`; claims in order
+    of their number), columns the outlets. Each cell holds the
     outlet's sentence count for the claim and a shade from 1 to
     :data:`GRID_LEVELS` (its share of the outlet's sentences against the event's
     largest share), or marks an omission.
@@ -51,7 +52,8 @@ def coverage_grid(result, event, outlets=None) -> dict:
     top = max((w for _, w in carried.values()), default=0.0) or 1.0
     omitted = {(c, o): by for c, o, by in zip(om["claim_id"], om["outlet"], om["carried_by"])}
     records = claims.to_dict("records")
-    records.sort(key=lambda r: (id_key(r.get("theme_id", "")), id_key(r["claim_id"])))
+    rank = {t: k for k, t in enumerate(theme_order(claims))}
+    records.sort(key=lambda r: (rank.get(r.get("theme_id", ""), len(rank)), id_key(r["claim_id"])))
     groups: list[dict] = []
     for r in records:
         theme = r.get("theme", "") or ""

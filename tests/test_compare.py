@@ -130,3 +130,18 @@ def test_representative_is_a_sentence_that_states_the_claim_alone():
     claims = claims_table(sentences, emb).set_index("claim_id")
     assert claims.loc["C1", "representative"] == "The mayor resigned on Monday."
     assert claims.loc["C2", "representative"] == "The council called an election for June."
+
+
+def test_theme_order_puts_the_most_widely_carried_claim_first():
+    import pandas as pd
+
+    from narrative.compare import theme_order
+
+    # T1 (largest) holds one outlet's digression; T2 and T10 hold what several outlets carry
+    claims = pd.DataFrame(
+        {"claim_id": ["C1", "C2", "C3", "C4", "C5", "C6"], "theme_id": ["T2", "T10", "T1", "T1", "T1", "T3"],
+         "n_outlets": [4, 4, 1, 1, 1, 2]}
+    )  # fmt: skip
+    assert theme_order(claims) == ["T2", "T10", "T3", "T1"]
+    assert theme_order(claims.drop(columns="n_outlets")) == ["T1", "T2", "T3", "T10"]
+    assert theme_order(claims.iloc[:0]) == []
