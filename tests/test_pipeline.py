@@ -195,6 +195,10 @@ def test_report_coverage_grid_agrees_with_the_tables(example_result):
     assert max(levels) == GRID_LEVELS and sum(c["kind"] == "omitted" for row in rows for c in row["cells"]) == len(
         omitted
     )
+    reach = dict(zip(claims["claim_id"], claims["n_outlets"]))
+    assert max(reach[row["claim_id"]] for row in grid["groups"][0]["rows"]) == claims["n_outlets"].max()
     page = render_report(r)
     assert page.count('<th class="claim ') == len(claims)
+    # a sentence that four other outlets share links three of them and names the rest
+    assert 'class="more" title="also in ' in page and "+1 more</span>" in page
     assert page.count('<td class="cell omitted"') == len(omitted)
