@@ -202,7 +202,7 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
     skip_empty : bool, default False
         As in :func:`narrative.io.read_input`, for the errors reported while listing.
     """
-    from .io import ARTICLE_SUFFIXES, read_input
+    from .io import ARTICLE_SUFFIXES, check_event_ids, read_input
 
     if isinstance(source, pd.DataFrame):
         return _frame_units(source)
@@ -233,16 +233,7 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
         if not subs:
             _no_events(path)
             read_input(path, encoding=encoding, skip_empty=skip_empty)  # the reader's own error for an odd folder
-        folded: dict[str, Path] = {}
-        for sub in subs:  # as the one-process reader does
-            if sub.name.casefold() in folded:
-                raise InputError(
-                    f"two event folders have the same id up to case: {folded[sub.name.casefold()].name!r} "
-                    f"and {sub.name!r}.",
-                    path=path,
-                    fix="merge the two folders, or rename one so that every event has its own id.",
-                )
-            folded[sub.name.casefold()] = sub
+        check_event_ids(path, subs)  # as the one-process reader does
         return [EventUnit(p.name, "folder", str(p), k) for k, p in enumerate(subs)]
     return _table_units(path, encoding=encoding, skip_empty=skip_empty)
 
@@ -256,9 +247,10 @@ def _no_events(folder: Path) -> None:
             if not name.startswith((".", "_")):
                 (parquet if name.lower().endswith(".parquet") else others).append(name)
     if parquet and others:
-        names = ", ".join(others[:3]) + (", ..." if len(others) > 3 else "")
+        from .io import _some
+
         raise InputError(
-            f"the folder holds Parquet files ({parquet[0]}, ...) and other files ({names}), and no articles; "
+            f"the folder holds Parquet files ({parquet[0]}, ...) and other files ({_some(others)}), and no articles; "
             "it is neither a Parquet dataset nor a folder of event folders.",
             path=folder,
             fix="keep only Parquet files in a dataset folder (names starting with '_' or '.' are ignored), "

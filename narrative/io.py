@@ -299,16 +299,15 @@ def _note_unread(folder: Path, result: Input) -> None:
     hidden = sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES)
     if hidden:
         result.note(
-            f"{folder}: skipped {len(hidden)} hidden file(s) ({', '.join(hidden[:3])}"
-            f"{', ...' if len(hidden) > 3 else ''}); rename them without the leading '.' to compare them.",
+            f"{folder}: skipped {len(hidden)} hidden file(s) ({_some(hidden)}); "
+            "rename them without the leading '.' to compare them.",
             kind="hidden_files",
             count=len(hidden),
         )
     broken = sorted(p.name for p in folder.iterdir() if p.is_symlink() and not p.exists())
     if broken:
         result.note(
-            f"{folder}: skipped {len(broken)} link(s) whose target does not exist ({', '.join(broken[:3])}"
-            f"{', ...' if len(broken) > 3 else ''}).",
+            f"{folder}: skipped {len(broken)} link(s) whose target does not exist ({_some(broken)}).",
             kind="broken_links",
             count=len(broken),
         )
@@ -319,9 +318,8 @@ def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool =
     others = _other_files(folder)
     _note_unread(folder, result)
     if others:
-        names = ", ".join(p.name for p in others[:3]) + (", ..." if len(others) > 3 else "")
         result.note(
-            f"{folder}: skipped {len(others)} file(s) that are not articles ({names}); "
+            f"{folder}: skipped {len(others)} file(s) that are not articles ({_some(p.name for p in others)}); "
             f"articles are {', '.join('*' + s for s in ARTICLE_SUFFIXES)} files.",
             kind="non_article_files",
             count=len(others),
@@ -349,14 +347,33 @@ def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool =
     return rows
 
 
+def _some(names) -> str:
+    """The first three names, and "..." when there are more."""
+    names = list(names)
+    return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+
+
+def check_event_ids(folder: Path, event_folders) -> None:
+    """Refuse two event folders whose names (the event ids) differ only in case."""
+    folded: dict[str, Path] = {}
+    for sub in event_folders:
+        if sub.name.casefold() in folded:
+            raise InputError(
+                f"two event folders have the same id up to case: {folded[sub.name.casefold()].name!r} "
+                f"and {sub.name!r}.",
+                path=folder,
+                fix="merge the two folders, or rename one so that every event has its own id.",
+            )
+        folded[sub.name.casefold()] = sub
+
+
 def note_skipped_folders(folder: Path, result: Input) -> None:
     """Count and report the sub-folders of a folder of event folders that are not read as events."""
     subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     left = [p for p in subfolders if not _article_files(p)]
     if left:
-        names = ", ".join(p.name for p in left[:3]) + (", ..." if len(left) > 3 else "")
         result.note(
-            f"{folder}: skipped {len(left)} sub-folder(s) that hold no article files ({names}); an event "
+            f"{folder}: skipped {len(left)} sub-folder(s) that hold no article files ({_some(p.name for p in left)}); an event "
             f"folder holds one {'/'.join('*' + s for s in ARTICLE_SUFFIXES)} file per outlet, directly inside it.",
             kind="folders_without_articles",
             count=len(left),
@@ -364,8 +381,7 @@ def note_skipped_folders(folder: Path, result: Input) -> None:
     unread = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith("_"))
     if unread:
         result.note(
-            f"{folder}: skipped {len(unread)} sub-folder(s) whose name starts with '_' "
-            f"({', '.join(unread[:3])}{', ...' if len(unread) > 3 else ''}).",
+            f"{folder}: skipped {len(unread)} sub-folder(s) whose name starts with '_' ({_some(unread)}).",
             kind="underscore_folders",
             count=len(unread),
         )
@@ -386,16 +402,7 @@ def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
         rows = _read_event_folder(folder, result, encoding, skip_empty)
     elif event_folders:
         note_skipped_folders(folder, result)
-        folded: dict[str, Path] = {}
-        for sub in event_folders:
-            if sub.name.casefold() in folded:
-                raise InputError(
-                    f"two event folders have the same id up to case: {folded[sub.name.casefold()].name!r} "
-                    f"and {sub.name!r}.",
-                    path=folder,
-                    fix="merge the two folders, or rename one so that every event has its own id.",
-                )
-            folded[sub.name.casefold()] = sub
+        check_event_ids(folder, event_folders)
         rows = []
         for sub in event_folders:
             rows.extend(_read_event_folder(sub, result, encoding, skip_empty))
