@@ -129,53 +129,10 @@ class _reading_parquet:
         ) from None
 
 
-def _parquet_file_digests(path: Path) -> dict[str, str]:
-    """SHA-256 of a Parquet input's files for provenance, named as the one-process run names a table."""
-    if path.is_file():
-        found = [(path.name, path)]
-    else:
-        found = []
-        for root, dirs, names in os.walk(path):
-            dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-            for name in names:
-                if not name.startswith((".", "_")):
-                    full = Path(root) / name
-                    found.append((f"{path.name}/{full.relative_to(path).as_posix()}", full))
-    digests = {}
-    for rel, full in sorted(found):
-        try:
-            with open(full, "rb") as fh:
-                digests[rel] = hashlib.file_digest(fh, "sha256").hexdigest()
-        except OSError as exc:
-            raise InputError(
-                f"cannot read the file ({exc.strerror}).", path=full, fix="check the path and its permissions."
-            ) from None
-    return digests
-
-
 def _parquet_dataset(path: Path):
     import pyarrow.dataset as ds
 
     return ds.dataset(str(path), format="parquet", partitioning="hive")
-
-
-def _is_parquet_dataset(folder: Path) -> bool:
-    """Whether a folder is a Parquet dataset: it holds data files and every one of them is Parquet.
-
-    Data files are those pyarrow reads: files and folders whose names start with ``.`` or ``_``
-    (``_SUCCESS``, ``.crc`` files) are not. A folder of event folders with a stray ``.parquet``
-    file among the articles is not a dataset.
-    """
-    found = False
-    for _root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        for name in files:
-            if name.startswith((".", "_")):
-                continue
-            if not name.lower().endswith(".parquet"):
-                return False
-            found = True
-    return found
 
 
 def _sentence_rows(frame: pd.DataFrame, source) -> pd.DataFrame:
@@ -202,7 +159,7 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
     skip_empty : bool, default False
         As in :func:`narrative.io.read_input`, for the errors reported while listing.
     """
-    from .io import ARTICLE_SUFFIXES, check_event_ids, read_input
+    from .io import ARTICLE_SUFFIXES, check_event_ids, is_parquet_dataset, read_input
 
     if isinstance(source, pd.DataFrame):
         return _frame_units(source)
@@ -214,7 +171,7 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
         if units is not None:
             return units
         return _table_units(path, encoding=encoding, skip_empty=skip_empty)
-    if path.is_dir() and _is_parquet_dataset(path):
+    if path.is_dir() and is_parquet_dataset(path):
         units = _parquet_units(path)
         if units is None:
             raise InputError("the Parquet input has no 'event' column.", path=path, fix="add one event id per row.")
@@ -741,12 +698,14 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listin
                     merged[kk] = merged.get(kk, 0) + vv if isinstance(vv, int | float) else vv
             else:
                 counts[k] = counts.get(k, 0) + v
+    from .io import parquet_file_digests
+
     files, hashed = {}, set()
     for u, p in zip(units, provs):
         if u.kind == "parquet":  # its events were read by filter, not as files: hash the input once
             if u.path not in hashed:
                 hashed.add(u.path)
-                files.update(_parquet_file_digests(Path(u.path)))
+                files.update(parquet_file_digests(Path(u.path)))
             continue
         for rel, digest in p["input"]["files"].items():
             files[f"{Path(u.path).name}/{rel}" if u.kind == "folder" and len(units) > 1 else rel] = digest

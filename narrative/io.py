@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -739,6 +740,77 @@ def _is_missing(value) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
+def is_parquet_dataset(folder: Path) -> bool:
+    """Whether a folder is a Parquet dataset: it holds data files and every one of them is Parquet.
+
+    Data files are those pyarrow reads: files and folders whose names start with ``.`` or ``_``
+    (``_SUCCESS``, ``.crc`` files) are not. A folder of event folders with a stray ``.parquet``
+    file among the articles is not a dataset.
+    """
+    found = False
+    for _root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        for name in files:
+            if name.startswith((".", "_")):
+                continue
+            if not name.lower().endswith(".parquet"):
+                return False
+            found = True
+    return found
+
+
+def parquet_file_digests(path: Path) -> dict[str, str]:
+    """SHA-256 of a Parquet input's files for provenance, named as the one-process run names a table."""
+    if path.is_file():
+        found = [(path.name, path)]
+    else:
+        found = []
+        for root, dirs, names in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+            for name in names:
+                if not name.startswith((".", "_")):
+                    full = Path(root) / name
+                    found.append((f"{path.name}/{full.relative_to(path).as_posix()}", full))
+    digests = {}
+    for rel, full in sorted(found):
+        try:
+            with open(full, "rb") as fh:
+                digests[rel] = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError as exc:
+            raise InputError(
+                f"cannot read the file ({exc.strerror}).", path=full, fix="check the path and its permissions."
+            ) from None
+    return digests
+
+
+def _read_parquet_dataset(path: Path) -> Input:
+    """A Parquet dataset folder read whole, as one table (a corpus run reads it one event at a time)."""
+    result = Input()
+    digests = parquet_file_digests(path)
+    total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    if total > MAX_FILE_BYTES:
+        raise InputError(
+            f"the Parquet dataset is {total / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
+            "that one process reads at once.",
+            path=path,
+            fix="run it as a corpus (--jobs N, --dask), which reads one event at a time.",
+        )
+    for rel, digest in digests.items():
+        result.files[str(path.parent / rel)] = digest
+    try:
+        import pyarrow.dataset as ds
+
+        frame = ds.dataset(str(path), format="parquet", partitioning="hive").to_table().to_pandas()
+    except Exception as exc:  # pyarrow raises many types; report any as the user's input
+        raise InputError(
+            f"cannot read the Parquet dataset ({type(exc).__name__}: {str(exc).strip()[:200]}).",
+            path=path,
+            fix="check that every data file in the folder is a valid Parquet table with the same columns "
+            "(files and folders whose names start with '.' or '_' are ignored).",
+        ) from None
+    return _table_to_input(frame, path, result)
+
+
 def read_input(path, *, encoding: str | None = None, skip_empty: bool = False) -> Input:
     """Read any of the three input forms from ``path``.
 
@@ -770,7 +842,9 @@ def read_input(path, *, encoding: str | None = None, skip_empty: bool = False) -
             path=path,
             fix="give a folder of articles (one file per outlet) or a .csv/.tsv/.jsonl/.parquet table.",
         )
-    if path.is_dir():
+    if path.is_dir() and is_parquet_dataset(path):
+        result = _read_parquet_dataset(path)
+    elif path.is_dir():
         result = _read_folder(path, encoding, skip_empty)
     elif path.suffix.lower() in TABLE_SUFFIXES:
         result = read_table(path, encoding=encoding)

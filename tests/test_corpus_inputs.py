@@ -237,3 +237,19 @@ def test_a_corpus_run_with_jobs_matches_one_process_on_integer_events_and_stray_
     again = compare_corpus(event_folders, tmp_path / "jobs-corp", cache_dir=cache_dir)  # warm: nothing recomputed
     assert again.reused == ["ev1", "ev2"] and again.notes == folders["notes"]
     assert any("metadata.parquet" in n for n in again.notes)
+
+
+def test_a_parquet_dataset_folder_is_read_by_the_one_process_reader_too(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    frame = _articles()
+    frame[frame["event"] == "ev1"].to_parquet(data / "part-0.parquet", index=False)
+    frame[frame["event"] == "ev2"].to_parquet(data / "part-1.parquet", index=False)
+    (data / "_SUCCESS").write_text("")
+    inp = read_input(data)
+    got = inp.articles[["event", "outlet", "text"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, frame.reset_index(drop=True), check_dtype=False)
+    assert sorted(Path(p).name for p in inp.files) == ["part-0.parquet", "part-1.parquet"]
+    (data / "part-2.parquet").write_bytes(b"PAR1 not parquet PAR1")
+    message = _error(lambda: read_input(data))
+    assert "cannot read the Parquet dataset" in message and str(data) in message
