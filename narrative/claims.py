@@ -331,14 +331,6 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
     def note(i, c, s):
         best[i][c] = max(best[i].get(c, 0.0), float(s))
 
-    def merge(keep, drop):
-        claims[keep].extend(claims[drop])
-        for m in claims[drop]:
-            members[m] = list(dict.fromkeys(keep if c == drop else c for c in members[m]))
-            if drop in best[m]:
-                best[m][keep] = max(best[m].get(keep, 0.0), best[m].pop(drop))
-        claims[drop] = []
-
     for o in order:
         i, j, s = int(iu[o]), int(ju[o]), float(score[o])
         shared = set(members[i]) & set(members[j])
@@ -361,7 +353,9 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
         )
         if pair is not None:
             keep, drop = min(pair), max(pair)  # the older claim keeps the fact
-            merge(keep, drop)
+            claims[keep].extend(claims[drop])
+            _move_claim(members, best, claims[drop], drop, keep)
+            claims[drop] = []  # dropped with the other emptied claims by _merge_restatements
             note(i, keep, s)
             note(j, keep, s)
             continue
@@ -389,18 +383,20 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
             members[j].append(len(claims) - 1)
             note(i, len(claims) - 1, s)
             note(j, len(claims) - 1, s)
-    live = [c for c in range(len(claims)) if claims[c]]
-    if len(live) < len(claims):
-        renumber = {c: k for k, c in enumerate(live)}
-        claims = [claims[c] for c in live]
-        members = [[renumber[c] for c in ms] for ms in members]
-        best = [{renumber[c]: v for c, v in d.items()} for d in best]
     claims, members, best = _merge_restatements(claims, members, best, groups)
     for i in range(n):
         if mask[i] and not members[i]:
             claims.append([i])
             members[i].append(len(claims) - 1)
     return members, best
+
+
+def _move_claim(members, best, holders, drop, keep) -> None:
+    """Sentences ``holders`` hold claim ``keep`` where they held ``drop``, with their best match score."""
+    for m in holders:
+        members[m] = list(dict.fromkeys(keep if c == drop else c for c in members[m]))
+        if drop in best[m]:
+            best[m][keep] = max(best[m].get(keep, 0.0), best[m].pop(drop))
 
 
 def _merge_restatements(claims, members, best, groups):
@@ -415,7 +411,7 @@ def _merge_restatements(claims, members, best, groups):
     does any score of the alignment; the duplicate row, and its duplicate
     omissions, go.
     """
-    alive = [set(c) for c in claims]
+    alive = [set(c) or None for c in claims]  # an emptied claim (merged into another) is gone
     changed = True
     while changed:
         changed = False
@@ -432,11 +428,7 @@ def _merge_restatements(claims, members, best, groups):
                     if len({groups[m] for m in differ}) > 1:
                         continue
                     alive[a] |= alive[b]  # the older claim keeps the fact
-                    for m in alive[b]:
-                        members[m] = [a if c == b else c for c in members[m]]
-                        members[m] = list(dict.fromkeys(members[m]))
-                        if b in best[m]:
-                            best[m][a] = max(best[m].get(a, 0.0), best[m].pop(b))
+                    _move_claim(members, best, alive[b], b, a)
                     alive[b] = None
                     changed = True
     keep = [c for c in range(len(claims)) if alive[c] is not None]
