@@ -197,15 +197,12 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
 
 def _no_events(folder: Path) -> None:
     """Refuse a folder that holds Parquet files among other files (neither a dataset nor articles)."""
-    parquet, others = [], []
-    for _root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        for name in sorted(files):
-            if not name.startswith((".", "_")):
-                (parquet if name.lower().endswith(".parquet") else others).append(name)
-    if parquet and others:
-        from .io import _some
+    from .io import _data_files, _some
 
+    parquet, others = [], []
+    for f in _data_files(folder):
+        (parquet if f.name.lower().endswith(".parquet") else others).append(f.name)
+    if parquet and others:
         raise InputError(
             f"the folder holds Parquet files ({parquet[0]}, ...) and other files ({_some(others)}), and no articles; "
             "it is neither a Parquet dataset nor a folder of event folders.",
@@ -246,7 +243,7 @@ def _parquet_units(path: Path) -> list[EventUnit] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .io import Input, _is_missing, _table_to_input
+    from .io import Input, _is_missing, _table_to_input, check_event_column
 
     try:
         with _reading_parquet(path):
@@ -280,27 +277,10 @@ def _parquet_units(path: Path) -> list[EventUnit] | None:
             row=int(valid[0]) + 1 if len(valid) else None,
             fix="give 'event' as one plain string per row.",
         )
-    ids = ids.map(lambda v: "" if _is_missing(v) else str(v)).astype(object).str.strip()
-    empty = ids.eq("").to_numpy()
-    if empty.any():
-        raise InputError(
-            "a row has an empty 'event' value.",
-            path=path,
-            row=int(empty.nonzero()[0][0]) + 1,
-            fix="fill in the 'event' column.",
-        )
+    ids = ids.map(lambda v: "" if _is_missing(v) else str(v)).astype(object).str.strip().reset_index(drop=True)
+    check_event_column(ids, ids.index + 1, path)
     rows = ids.groupby(ids, sort=False).indices  # each event's rows (0-based)
     events = list(rows)  # in order of first appearance
-    spellings: dict[str, str] = {}
-    for e in events:
-        first = spellings.setdefault(e.casefold(), e)
-        if first != e:
-            raise InputError(
-                f"events {first!r} and {e!r} differ only in case; they would be read as two events.",
-                path=path,
-                row=int(rows[e][0]) + 1,
-                fix="spell each event's id the same way in every row.",
-            )
     units = []
     for k, e in enumerate(events):
         with _reading_parquet(path):

@@ -42,12 +42,12 @@ __all__ = [
 ]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
-
-#: An HTML page that yields fewer words than this is reported (likely not the article itself).
-HTML_FEW_WORDS = 30
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".parquet")
 OPTIONAL_COLUMNS = ("event", "title", "url", "published")
 ARTICLE_COLUMNS = ["event", "outlet", "title", "url", "published", "text", "source"]
+
+#: An HTML page that yields fewer words than this is reported (likely not the article itself).
+HTML_FEW_WORDS = 30
 SENTENCE_COLUMNS = ["event", "outlet", "position", "text", "source"]
 #: Largest input file read, in bytes (larger files are refused, not truncated).
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -545,6 +545,30 @@ def _suggest(name: str, columns) -> str:
     return f" (is {close[0]!r} meant to be {name!r}?)" if close else ""
 
 
+def check_event_column(event: pd.Series, rownum, path) -> None:
+    """Refuse an empty event id, and two ids that differ only in case (``rownum``: the rows' numbers)."""
+    empty = event.eq("").to_numpy()
+    if empty.any():
+        raise InputError(
+            "a row has an empty 'event' value.",
+            path=path,
+            row=int(rownum[empty.nonzero()[0][0]]),
+            fix="fill in the 'event' column.",
+        )
+    codes, ids = pd.factorize(event)  # ids in order of first appearance
+    _, first_rows = np.unique(codes, return_index=True)
+    spellings: dict[str, str] = {}
+    for value, at in zip(ids, first_rows):
+        first = spellings.setdefault(value.casefold(), value)
+        if first != value:
+            raise InputError(
+                f"events {first!r} and {value!r} differ only in case; they would be read as two events.",
+                path=path,
+                row=int(rownum[at]),
+                fix="spell each event's id the same way in every row.",
+            )
+
+
 def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None) -> Input:
     """Check a table and read it as articles ('text') or sentences ('sentence').
 
@@ -619,25 +643,13 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
     event = column("event", "").str.strip()
     if "event" not in frame.columns:
         event = pd.Series([path.stem] * len(frame), index=frame.index)
-    elif event.eq("").any():
-        first = int(rownum[event.eq("").to_numpy().nonzero()[0][0]])
-        raise InputError("a row has an empty 'event' value.", path=path, row=first, fix="fill in the 'event' column.")
     else:
+        check_event_column(event, rownum, path)
         trimmed += int((column("event") != event).sum())
     if trimmed:
         result.note(
             f"{path}: removed spaces around {trimmed} outlet or event name(s).", kind="trimmed_names", count=trimmed
         )
-    spellings: dict[str, str] = {}
-    for number, value in zip(rownum, event):
-        first = spellings.setdefault(value.casefold(), value)
-        if first != value:
-            raise InputError(
-                f"events {first!r} and {value!r} differ only in case; they would be read as two events.",
-                path=path,
-                row=int(number),
-                fix="spell each event's id the same way in every row.",
-            )
 
     if has_text:
         text = column("text")
@@ -740,6 +752,15 @@ def _is_missing(value) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
+def _data_files(folder: Path) -> list[Path]:
+    """The files of a folder tree that pyarrow reads as data: none whose name, or folder's, starts with ``.`` or ``_``."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        found.extend(Path(root) / name for name in sorted(names) if not name.startswith((".", "_")))
+    return found
+
+
 def is_parquet_dataset(folder: Path) -> bool:
     """Whether a folder is a Parquet dataset: it holds data files and every one of them is Parquet.
 
@@ -747,16 +768,8 @@ def is_parquet_dataset(folder: Path) -> bool:
     (``_SUCCESS``, ``.crc`` files) are not. A folder of event folders with a stray ``.parquet``
     file among the articles is not a dataset.
     """
-    found = False
-    for _root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        for name in files:
-            if name.startswith((".", "_")):
-                continue
-            if not name.lower().endswith(".parquet"):
-                return False
-            found = True
-    return found
+    files = _data_files(folder)
+    return bool(files) and all(f.name.lower().endswith(".parquet") for f in files)
 
 
 def parquet_file_digests(path: Path) -> dict[str, str]:
@@ -764,13 +777,7 @@ def parquet_file_digests(path: Path) -> dict[str, str]:
     if path.is_file():
         found = [(path.name, path)]
     else:
-        found = []
-        for root, dirs, names in os.walk(path):
-            dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-            for name in names:
-                if not name.startswith((".", "_")):
-                    full = Path(root) / name
-                    found.append((f"{path.name}/{full.relative_to(path).as_posix()}", full))
+        found = [(f"{path.name}/{f.relative_to(path).as_posix()}", f) for f in _data_files(path)]
     digests = {}
     for rel, full in sorted(found):
         try:
@@ -786,16 +793,15 @@ def parquet_file_digests(path: Path) -> dict[str, str]:
 def _read_parquet_dataset(path: Path) -> Input:
     """A Parquet dataset folder read whole, as one table (a corpus run reads it one event at a time)."""
     result = Input()
-    digests = parquet_file_digests(path)
     total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-    if total > MAX_FILE_BYTES:
+    if total > MAX_FILE_BYTES:  # before reading any of it
         raise InputError(
             f"the Parquet dataset is {total / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB "
             "that one process reads at once.",
             path=path,
             fix="run it as a corpus (--jobs N, --dask), which reads one event at a time.",
         )
-    for rel, digest in digests.items():
+    for rel, digest in parquet_file_digests(path).items():
         result.files[str(path.parent / rel)] = digest
     try:
         import pyarrow.dataset as ds
