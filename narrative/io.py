@@ -117,11 +117,7 @@ def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str
         note = f"{path}: read as {guess.upper()} (no byte-order mark)."
     else:
         if b"\x00" in data[:65536]:
-            raise InputError(
-                "the file looks binary (it holds NUL bytes), not text.",
-                path=path,
-                fix="remove it from the input folder, or save it as UTF-8 text.",
-            )
+            raise _nul_error(data, path)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -136,6 +132,41 @@ def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str
             fix="remove it from the input folder, or save it as UTF-8 text.",
         )
     return text, note
+
+
+def _nul_error(data: bytes, path) -> InputError:
+    """The error for bytes holding NUL: binary data, text with stray NULs, or cut-short UTF-16."""
+    head = data[:65536]
+    if len(head) >= 4 and len(head) % 2:
+        for zeros, name in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
+            if zeros.count(0) >= 0.9 * len(zeros):
+                return InputError(
+                    f"the file looks like {name.upper()} text without a byte-order mark, "
+                    f"but its length ({len(data):,} bytes) is odd: it may be cut short.",
+                    path=path,
+                    fix="save it again as UTF-8 (UTF-16 text always has an even number of bytes).",
+                )
+    nuls = data.count(b"\x00")
+    if nuls <= max(1, len(data) // 1000):
+        cleaned = data.replace(b"\x00", b"")
+        try:
+            text = cleaned.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and sum(ord(ch) < 32 and ch not in "\r\n\t\f\v" for ch in text[:65536]) == 0:
+            first = data.index(b"\x00")
+            line = data.count(b"\n", 0, first) + 1
+            return InputError(
+                f"the file is text but holds {nuls} NUL byte{'s' if nuls > 1 else ''} "
+                f"(the first on line {line}, byte {first:,}).",
+                path=path,
+                fix="remove the NUL bytes (e.g. tr -d '\\000' < FILE > CLEAN) and give the cleaned file.",
+            )
+    return InputError(
+        "the file looks binary (it holds NUL bytes), not text.",
+        path=path,
+        fix="remove it from the input folder, or save it as UTF-8 text.",
+    )
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

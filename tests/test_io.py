@@ -41,6 +41,19 @@ def test_binary_data_is_refused(data):
     assert info.value.path == "junk.txt" and info.value.fix
 
 
+def test_stray_nul_bytes_in_text_are_named_with_their_line():
+    data = b"First line of the article.\nThe mayor said\x00 it opens in May.\n"
+    with pytest.raises(InputError, match=r"text but holds 1 NUL byte \(the first on line 2") as info:
+        decode_bytes(data, path="a.txt")
+    assert "tr -d" in info.value.fix
+
+
+def test_cut_short_utf16_without_bom_is_named_as_such():
+    data = "The mayor said the bridge opens in May.".encode("utf-16-le") + b"x"
+    with pytest.raises(InputError, match="UTF-16-LE text without a byte-order mark.*odd"):
+        decode_bytes(data, path="a.txt")
+
+
 def test_error_message_names_file_row_and_fix():
     err = InputError("bad cell.", path="t.csv", row=7, fix="fill it in.")
     assert err.message == "t.csv, row 7: bad cell. Fix: fill it in."
