@@ -450,11 +450,12 @@ def _require_onnxruntime():
 class _OnnxModel:
     """A mean-pooling sentence-transformers model run by onnxruntime (exported once, offline)."""
 
-    def __init__(self, session, tokenizer, max_seq_length: int, pad_id: int, threads):
+    def __init__(self, session, tokenizer, max_seq_length: int, pad_id: int, workers: int = 1):
         self.session = session
         self.tokenizer = tokenizer
         self.max_seq_length = max_seq_length
         self.pad_id = pad_id
+        self.workers = workers
         self.inputs = {i.name for i in session.get_inputs()}
 
     @classmethod
@@ -478,7 +479,9 @@ class _OnnxModel:
             _export_onnx(encoder, target, int8=encoder.backend == "onnx-int8")
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        options.intra_op_num_threads = encoder.threads or 0  # 0: one thread per physical core
+        # Batches are small, so one thread per batch and one batch per core run faster than
+        # several threads on one batch (the session runs batches from several threads at once).
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         session = ort.InferenceSession(str(target / name), options, providers=["CPUExecutionProvider"])
@@ -488,7 +491,8 @@ class _OnnxModel:
         tokenizer.enable_truncation(max_length=max_len)
         pad_id = tokenizer.token_to_id("[PAD]")
         log.debug("loaded ONNX model %s (%s)", target / name, fp[:12])
-        return cls(session, tokenizer, max_len, 0 if pad_id is None else pad_id, encoder.threads)
+        workers = encoder.threads or _usable_cpus()
+        return cls(session, tokenizer, max_len, 0 if pad_id is None else pad_id, workers)
 
     def encode(self, texts, *, batch_size: int, show_progress_bar: bool = False, tokens: bool = False):
         """Unit sentence vectors (and, with ``tokens``, each text's ids and hidden states)."""
@@ -497,11 +501,8 @@ class _OnnxModel:
         chunks = []
         per_token = [None] * len(texts)
         batches = _length_batches(lengths, batch_size, TOKEN_BUDGET["onnx"])
-        if show_progress_bar:
-            from tqdm.auto import tqdm
 
-            batches = tqdm(batches, desc="Batches", unit="batch")
-        for idx in batches:
+        def run(idx):
             width = int(lengths[idx].max())
             ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
@@ -516,14 +517,41 @@ class _OnnxModel:
             m = mask[:, :, None].astype(np.float32)
             pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
             pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            chunks.append((idx, pooled.astype(np.float32)))
-            if tokens:
-                for r, i in enumerate(idx):
-                    per_token[i] = (np.asarray(encodings[i].ids, dtype=np.int64), hidden[r, : lengths[i]].copy())
+            return idx, pooled.astype(np.float32), hidden if tokens else None
+
+        pool = None
+        if self.workers > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            pool = ThreadPoolExecutor(max_workers=min(self.workers, len(batches)))
+            results = pool.map(run, batches)
+        else:
+            results = map(run, batches)
+        if show_progress_bar:
+            from tqdm.auto import tqdm
+
+            results = tqdm(results, total=len(batches), desc="Batches", unit="batch")
+        try:
+            for idx, pooled, hidden in results:
+                chunks.append((idx, pooled))
+                if tokens:
+                    for r, i in enumerate(idx):
+                        per_token[i] = (np.asarray(encodings[i].ids, dtype=np.int64), hidden[r, : lengths[i]].copy())
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         out = np.zeros((len(texts), chunks[0][1].shape[1]), dtype=np.float32)
         for idx, vec in chunks:
             out[idx] = vec
         return (out, per_token) if tokens else out
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def _check_mean_pooling(folder: Path) -> None:
