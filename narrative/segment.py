@@ -66,6 +66,36 @@ def _split_block(block: str, segmenter) -> list[str]:
     return pieces
 
 
+#: Characters that close a sentence rather than open one: a piece made of them alone
+#: (a closing quotation mark cut off by the splitter) belongs to the sentence before it.
+_CLOSERS = set("\"'\u201d\u2019\u00bb)]}.!?\u2026,;:*-\u2013\u2014")
+#: A piece opening with one of these goes on the sentence before it ("R-Tenn., and ...").
+_CONTINUERS = tuple(",;:)]}")
+_ABBREVIATION = re.compile(r"(?:^|[\s(\[/-])(?:[A-Z][A-Za-z]{0,4}|(?:[A-Za-z]\.)+[A-Za-z])\.[\"'\u201d\u2019)\]]*$")
+
+
+def _continues(previous: str, piece: str) -> bool:
+    """Whether ``piece`` goes on the sentence ``previous`` (the splitter cut after an abbreviation)."""
+    if not previous:
+        return False
+    if all(ch in _CLOSERS or ch.isspace() for ch in piece):
+        return True
+    if piece.startswith(_CONTINUERS):
+        return True
+    return piece[:1].islower() and _ABBREVIATION.search(previous) is not None
+
+
+def _repair(pieces: list[str]) -> list[str]:
+    """Join pieces the splitter cut off wrongly to the sentence before them (text kept exactly)."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _continues(out[-1].strip(), piece.strip()):
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out
+
+
 def _blocks(text: str) -> list[str]:
     """Paragraph blocks: blank lines separate; a line break after end punctuation does too.
 
@@ -118,7 +148,7 @@ def split_sentences(text: str, *, language: str = "en") -> list[str]:
     segmenter = _segmenter(language)
     sentences: list[str] = []
     for block in _blocks(text):
-        for piece in _split_block(block, segmenter):
+        for piece in _repair(_split_block(block, segmenter)):
             piece = piece.strip()
             if piece:
                 sentences.append(piece)

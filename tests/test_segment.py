@@ -22,6 +22,30 @@ def test_abbreviations_and_times():
     ]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a state after a name ("R-Tenn.,") is not the end of a sentence
+        (
+            "Sens. Lamar Alexander, R-Tenn., and Patty Murray, D-Wash., have been seeking a deal. Talks go on.",
+            ["Sens. Lamar Alexander, R-Tenn., and Patty Murray, D-Wash., have been seeking a deal.", "Talks go on."],
+        ),
+        # a closing quotation mark at the end of a paragraph stays with its sentence
+        ('He spoke first. In the end, it will even be better."', ["He spoke first.", 'In the end, it will even be better."']),
+        ("They will react on 'Hannity.'", ["They will react on 'Hannity.'"]),
+        # a lower-case word after an abbreviation goes on; one after a word does not make a merge
+        ("Gov. Brown, D-Calif. signed it. Apple sold the iPhone. iPhone sales rose.",
+         ["Gov. Brown, D-Calif. signed it.", "Apple sold the iPhone.", "iPhone sales rose."]),
+        ("Rep. Jim Jordan, R-Ohio, said no. Sen. Ted Cruz, R-Texas, agreed.",
+         ["Rep. Jim Jordan, R-Ohio, said no.", "Sen. Ted Cruz, R-Texas, agreed."]),
+    ],
+)  # fmt: skip
+def test_pieces_cut_off_after_abbreviations_or_quotes_are_joined_back(text, expected):
+    sentences = split_sentences(text)
+    assert sentences == expected
+    assert "".join(sentences).replace(" ", "") == text.replace(" ", "")  # nothing lost
+
+
 def test_one_sentence_per_line_and_hard_wrapped_lines():
     text = "First line ends here.\nSecond one\nis wrapped over two lines.\n\nA paragraph without a stop"
     assert split_sentences(text) == [
