@@ -347,20 +347,43 @@ def assign_themes(claims: pd.DataFrame, sentences: pd.DataFrame, embeddings: np.
     )
 
 
-def emphasis_table(coverage: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+def emphasis_table(coverage: pd.DataFrame, claims: pd.DataFrame, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share of each outlet's sentences given to each theme.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        The coverage table (:func:`coverage_table`).
+    claims : pandas.DataFrame
+        The claims table with ``theme_id`` and ``theme``.
+    sentences : pandas.DataFrame, optional
+        The sentences table with ``claim_id``. With it, each sentence counts once:
+        a sentence that states k claims gives 1/k to the theme of each, so an
+        outlet's weights add up to the share of its sentences that state a claim
+        (1 when every sentence does). Without it, the claims' coverage weights
+        are added, and a sentence that states several claims counts for each.
 
     Returns
     -------
     pandas.DataFrame
-        ``event``, ``outlet``, ``theme_id``, ``theme``, ``weight`` (sum of
-        the claim weights of the theme's claims), ``n_claims``.
+        ``event``, ``outlet``, ``theme_id``, ``theme``, ``weight`` (share of the
+        outlet's sentences), ``n_claims`` (the theme's claims the outlet carries).
     """
     merged = coverage.merge(claims[["event", "claim_id", "theme_id", "theme"]], on=["event", "claim_id"], how="left")
-    out = (
-        merged.groupby(["event", "outlet", "theme_id", "theme"], sort=False)
-        .agg(weight=("weight", "sum"), n_claims=("claim_id", "nunique"))
-        .reset_index()
-    )
+    keys = ["event", "outlet", "theme_id", "theme"]
+    out = merged.groupby(keys, sort=False).agg(weight=("weight", "sum"), n_claims=("claim_id", "nunique")).reset_index()
+    if sentences is not None:
+        theme_of = claims.set_index(["event", "claim_id"])["theme_id"].to_dict()
+        size: dict = {}
+        shares: dict = {}
+        for event, outlet, ids in zip(sentences["event"], sentences["outlet"], sentences["claim_id"].astype(str)):
+            size[(event, outlet)] = size.get((event, outlet), 0) + 1
+            held = [c for c in ids.split(";") if c]
+            for cid in held:
+                key = (event, outlet, theme_of.get((event, cid)))
+                shares[key] = shares.get(key, 0.0) + 1.0 / len(held)
+        out["weight"] = [
+            shares.get((e, o, t), 0.0) / size[(e, o)] for e, o, t in zip(out["event"], out["outlet"], out["theme_id"])
+        ]
     out["weight"] = out["weight"].round(6)
     return out.sort_values(["event", "outlet", "theme_id"], kind="stable").reset_index(drop=True)

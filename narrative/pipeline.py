@@ -375,7 +375,7 @@ def compare(
     coverage = coverage_table(sentences, titles=titles)
     omissions = omissions_table(sentences, claims)
     outlets = outlet_similarity(coverage, sentences)
-    emphasis = emphasis_table(coverage, claims)
+    emphasis = emphasis_table(coverage, claims, sentences)
     main = sentences["claim_id"].str.split(";").str[0]
     status = claims.set_index(["event", "claim_id"])["status"]
     sentences["status"] = [status.get((e, c), "") if c else "" for e, c in zip(sentences["event"], main)]

@@ -66,7 +66,7 @@ def comparison(event: str = "e1", texts=None) -> Comparison:
         omissions=omissions,
         outlets=outlet_similarity(coverage, sentences),
         themes=themes,
-        emphasis=emphasis_table(coverage, claims),
+        emphasis=emphasis_table(coverage, claims, sentences),
         embeddings=embeddings,
     )
 

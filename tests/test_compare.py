@@ -116,6 +116,27 @@ def test_themes_and_emphasis(toy):
     assert per_outlet["a"] == pytest.approx(1.0, abs=1e-5)  # each of a's sentences carries one claim
 
 
+def test_emphasis_counts_a_sentence_once_however_many_claims_it_states():
+    rows = [
+        ("e", "a", 0, "The mayor resigned on Monday and the council called an election.", "C1;C2"),
+        ("e", "a", 1, "Advertisement", ""),
+        ("e", "b", 0, "The mayor resigned on Monday.", "C1"),
+        ("e", "b", 1, "The council called an election for June.", "C2"),
+    ]
+    sentences = pd.DataFrame(rows, columns=["event", "outlet", "position", "text", "claim_id"])
+    claims = pd.DataFrame(
+        {"event": "e", "claim_id": ["C1", "C2"], "theme_id": ["T1", "T2"], "theme": ["mayor", "election"]}
+    )
+    coverage = coverage_table(sentences)
+    emph = emphasis_table(coverage, claims, sentences).set_index(["outlet", "theme_id"])["weight"]
+    assert emph[("a", "T1")] == pytest.approx(0.25) and emph[("a", "T2")] == pytest.approx(0.25)
+    assert emph[("b", "T1")] == pytest.approx(0.5) and emph[("b", "T2")] == pytest.approx(0.5)
+    # a's weights add up to the share of its sentences that state a claim, not to 2 x 0.5
+    assert emph.groupby(level="outlet").sum().to_dict() == pytest.approx({"a": 0.5, "b": 1.0})
+    # without the sentences, claim weights are added: the two-claim sentence counts twice
+    assert emphasis_table(coverage, claims).groupby("outlet")["weight"].sum()["a"] == pytest.approx(1.0)
+
+
 def test_representative_is_a_sentence_that_states_the_claim_alone():
     rows = [
         ("e", "a", 0, "The mayor resigned on Monday and the council called an election.", "C1;C2"),
