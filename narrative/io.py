@@ -22,6 +22,7 @@ import difflib
 import hashlib
 import os
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +257,7 @@ def _html_to_text(text: str, path) -> tuple[str, str, str]:
         text, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
     )
     body = (doc.text if doc is not None else "") or ""
-    if not body.strip():
+    if is_blank(body):
         raise EmptyArticleError(
             "no article text found in this HTML page (only navigation, scripts or markup).",
             path=path,
@@ -293,9 +294,9 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
                 )
     elif suffix == ".md":
         text, title = _markdown_to_text(text)
-    if not text.strip():
+    if is_blank(text):
         raise EmptyArticleError(
-            "the article is empty (no text, or only whitespace).",
+            "the article is empty (no text, or only whitespace and invisible characters).",
             path=path,
             fix="add the article's text, or remove the file.",
         )
@@ -359,10 +360,15 @@ def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool =
     seen: dict[str, Path] = {}
     rows = []
     for path in paths:
-        key = path.stem.casefold()
+        key = name_key(path.stem)
         if key in seen:
+            a, b = seen[key].name, path.name
+            how = ""
+            if a.casefold() != b.casefold():  # looks the same: show the characters that differ
+                a, b = ascii(a), ascii(b)
+                how = " (they differ only in Unicode form or spacing)"
             raise InputError(
-                f"two files give the same outlet name {path.stem!r}: {seen[key].name} and {path.name}.",
+                f"two files give the same outlet name {path.stem!r}: {a} and {b}{how}.",
                 path=folder,
                 fix="keep one file per outlet, or rename one of them.",
             )
@@ -385,18 +391,31 @@ def _some(names) -> str:
     return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
 
 
+def is_blank(text: str) -> bool:
+    """True for text with nothing to read: only whitespace and invisible format characters
+    (zero-width spaces and joiners, word joiners, byte-order marks)."""
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
+
+
+def name_key(name: str) -> str:
+    """The key under which two outlet or event names count as one: case, Unicode form (NFKC: a
+    composed or decomposed accent, a non-breaking space) and runs of spaces do not matter."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split()).casefold()
+
+
 def check_event_ids(folder: Path, event_folders) -> None:
-    """Refuse two event folders whose names (the event ids) differ only in case."""
+    """Refuse two event folders whose names (the event ids) differ only in case, Unicode form or spacing."""
     folded: dict[str, Path] = {}
     for sub in event_folders:
-        if sub.name.casefold() in folded:
+        key = name_key(sub.name)
+        if key in folded:
             raise InputError(
-                f"two event folders have the same id up to case: {folded[sub.name.casefold()].name!r} "
+                f"two event folders have the same id up to case, Unicode form or spacing: {folded[key].name!r} "
                 f"and {sub.name!r}.",
                 path=folder,
                 fix="merge the two folders, or rename one so that every event has its own id.",
             )
-        folded[sub.name.casefold()] = sub
+        folded[key] = sub
 
 
 def note_skipped_folders(folder: Path, result: Input) -> None:
@@ -590,10 +609,11 @@ def check_event_column(event: pd.Series, rownum, path) -> None:
     _, first_rows = np.unique(codes, return_index=True)
     spellings: dict[str, str] = {}
     for value, at in zip(ids, first_rows):
-        first = spellings.setdefault(value.casefold(), value)
+        first = spellings.setdefault(name_key(value), value)
         if first != value:
             raise InputError(
-                f"events {first!r} and {value!r} differ only in case; they would be read as two events.",
+                f"events {first!r} and {value!r} differ only in case, Unicode form or spacing; "
+                "they would be read as two events.",
                 path=path,
                 row=int(rownum[at]),
                 fix="spell each event's id the same way in every row.",
@@ -644,6 +664,18 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
         rownum = pd.Index(rows)
     else:
         rownum = frame.index + 2 if path.suffix.lower() in (".csv", ".tsv") else frame.index + 1
+    repeats = np.ones(len(frame), dtype=bool)
+    for k, name in enumerate(original):
+        repeats &= (frame.iloc[:, k].astype(str).str.strip().str.lower() == name.strip().lower()).to_numpy()
+    if repeats.any():
+        k = int(repeats.nonzero()[0][0])
+        raise InputError(
+            f"the row repeats the table's header ({', '.join(original)}); two files were probably "
+            f"joined into one ({int(repeats.sum())} such row(s)).",
+            path=path,
+            row=int(rownum[k]),
+            fix="delete the repeated header row(s).",
+        )
 
     def column(name, default=""):
         if name not in frame.columns:
@@ -684,7 +716,7 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
 
     if has_text:
         text = column("text")
-        empty = text.str.strip().eq("")
+        empty = text.map(is_blank)
         if empty.any():
             first = int(rownum[empty.to_numpy().nonzero()[0][0]])
             raise InputError(
@@ -718,7 +750,7 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
         return result
 
     sentence = column("sentence")
-    empty = sentence.str.strip().eq("")
+    empty = sentence.map(is_blank)
     if empty.any():
         result.note(
             f"{path}: {int(empty.sum())} sentence row(s) are empty (first: row {int(rownum[empty.to_numpy()][0])}); "

@@ -26,7 +26,7 @@ from .compare import (
 )
 from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
 from .errors import InputError
-from .io import Input, read_input
+from .io import Input, name_key, read_input
 from .segment import long_sentences_note, segment
 
 __all__ = ["Comparison", "compare", "prepare_sentences", "validate_sentences", "OUTPUT_FILES"]
@@ -203,13 +203,15 @@ def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
                     path=where(),
                     fix="rename the outlet without ';' (e.g. with ',' or '/').",
                 )
-            if o.casefold() in folded:
+            key = name_key(o)
+            if key in folded:
                 raise InputError(
-                    f"event {event!r} has outlets {folded[o.casefold()]!r} and {o!r}, which differ only in case.",
+                    f"event {event!r} has outlets {folded[key]!r} and {o!r}, which differ only in case, "
+                    "Unicode form (e.g. a composed or decomposed accent) or spacing.",
                     path=where(),
                     fix="spell each outlet's name the same way everywhere.",
                 )
-            folded[o.casefold()] = o
+            folded[key] = o
     return sentences
 
 
