@@ -56,7 +56,7 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--cache-dir", default=None, help="embedding cache folder (default: the user cache folder)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the embedding cache")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bars, no summary; errors only")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bars, no summary; only warnings and errors")
 
 
 def build_parser() -> argparse.ArgumentParser:

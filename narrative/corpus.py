@@ -583,6 +583,8 @@ def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[d
 
     try:
         if dask or scheduler is not None:
+            # the cluster's start-up and shut-down lines are not the run's business (errors still show)
+            os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
             try:
                 from distributed import Client, LocalCluster, as_completed
             except ImportError:
@@ -593,7 +595,16 @@ def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[d
             cluster = None
             if scheduler is None:
                 cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
-            client = Client(scheduler or cluster)
+            try:
+                client = Client(scheduler or cluster, timeout="20s")
+            except (OSError, ValueError, TypeError) as exc:  # refused, timed out, or not an address
+                if cluster is not None:
+                    cluster.close()
+                raise InputError(
+                    f"cannot reach the Dask scheduler {scheduler!r} ({type(exc).__name__}: {str(exc).strip()[:200]}).",
+                    fix="give the address the scheduler prints on start (e.g. --scheduler tcp://10.0.0.5:8786), "
+                    "check that it is running and reachable, or use --dask for a local cluster.",
+                ) from None
             try:
                 futures = {
                     client.submit(_run_event_task, u, out, config, key=f"narrative-event-{k}-{config['key'][:12]}", pure=False): k
