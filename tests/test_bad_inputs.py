@@ -171,6 +171,32 @@ ERRORS = {
         ),
         ["s.csv", "'BBC' and 'bbc'", "differ only in case", "Fix:"],
     ),
+    "outlets_differ_in_unicode_form": (
+        lambda t: (_folder(t / "in", {"caf\u00e9.txt": A, "cafe\u0301.txt": B, "gamma.txt": C}), []),
+        ["same outlet name", "differ only in Unicode form", "Fix:"],
+    ),
+    "outlets_differ_by_a_non_breaking_space": (
+        lambda t: (
+            _csv(t / "s.csv", pd.DataFrame({"outlet": ["daily klaxon", "daily\u00a0klaxon", "c"], "text": [A, B, C]})),
+            [],
+        ),
+        ["'daily klaxon'", "Unicode form", "Fix:"],
+    ),
+    "repeated_header_row": (
+        lambda t: (
+            _csv(t / "a.csv", pd.DataFrame({"outlet": ["x", "y", "outlet", "z"], "text": [A, B, "text", C]})),
+            [],
+        ),
+        ["a.csv, row 4", "repeats the table's header", "Fix:"],
+    ),
+    "only_invisible_characters": (
+        lambda t: (_folder(t / "in", {"alpha.txt": A, "beta.txt": B, "gamma.txt": "\u200b\u200b \u00a0\n\u2060\ufeff\n"}), []),
+        ["gamma.txt", "the article is empty", "invisible characters", "--skip-empty", "Fix:"],
+    ),
+    "dask_scheduler_not_an_address": (
+        lambda t: (_ab(t / "in" / "e1").parent if _ab(t / "in" / "e2") else None, ["--scheduler", "bogus"]),
+        ["cannot reach the Dask scheduler 'bogus'", "missing port", "Fix:"],
+    ),
     "one_outlet_folder": (
         lambda t: (_folder(t / "in", {"alpha.txt": A}), []),
         ["alpha.txt", "only one outlet", "Fix:"],
