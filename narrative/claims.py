@@ -306,13 +306,15 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
     """Claims from pair scores, strongest match first, without chaining.
 
     A matched pair joins an existing claim of one sentence when the other
-    sentence matches every member of another outlet and its outlet is not in
-    the claim yet; otherwise the pair opens a new claim (so a sentence can hold
-    several). Two claims whose sentences all match each other across claims,
-    with no outlet in both, become one (possible from four outlets on: the same
-    fact found first in two pairs of outlets). A sentence that already holds a claim joins or opens another
-    only with scores of at least ``second`` (default ``threshold``). Unmatched
-    sentences get a claim of their own.
+    sentence's outlet is not in the claim yet and the sentence matches most of
+    the claim's sentences (more than half: both of two, so in an event of
+    three outlets every one); otherwise the pair opens a new claim (so a
+    sentence can hold several). Two claims with no outlet in both become one when every sentence
+    of the two matches most of their sentences of other outlets (possible from
+    four outlets on: the same fact found first in two pairs of outlets). A sentence that already
+    holds a claim joins or opens another only with scores of at least
+    ``second`` (default ``threshold``). Unmatched sentences get a claim of
+    their own.
 
     Returns ``(members, best)``: the claims of each sentence (in order of
     creation) and, per sentence, its best match score within each claim.
@@ -347,7 +349,7 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
                 for a in members[i]
                 for b in members[j]
                 if not {groups[m] for m in claims[a]} & {groups[m] for m in claims[b]}
-                and P[np.ix_(claims[a], claims[b])].min() >= threshold
+                and _claims_match(P, claims[a], claims[b], groups, threshold)
             ),
             None,
         )
@@ -366,7 +368,7 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
                 ms = claims[c]
                 if any(groups[m] == groups[b] for m in ms):
                     continue
-                if all(P[b, m] >= bar for m in ms):
+                if _matches_most(P[b, ms], bar):
                     ms.append(b)
                     members[b].append(c)
                     note(b, c, s)
@@ -389,6 +391,19 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
             claims.append([i])
             members[i].append(len(claims) - 1)
     return members, best
+
+
+def _matches_most(scores, bar) -> bool:
+    """Whether a sentence with these match scores to a claim's members joins it: it matches
+    more than half of them (all of them when the claim has one or two)."""
+    return int((np.asarray(scores) >= bar).sum()) * 2 > len(scores)
+
+
+def _claims_match(P, a, b, groups, bar) -> bool:
+    """Whether claims ``a`` and ``b`` (lists of sentences) are one: every sentence of the two
+    matches most of their sentences of other outlets, as a sentence joining a claim must."""
+    union = np.array([*a, *b])
+    return all(_matches_most(P[m, union[groups[union] != groups[m]]], bar) for m in union)
 
 
 def _move_claim(members, best, holders, drop, keep) -> None:

@@ -241,7 +241,11 @@ def test_one_fact_found_first_in_two_pairs_of_outlets_is_one_claim(cross):
         P[i, j] = P[j, i] = p
     members, _ = _greedy_claims(P, groups, np.ones(5, bool), threshold=0.15, second=0.25)
     assert _claim_sets(members) == [[0, 1, 2, 3], [4]]
-    # one pair across the two groups below the threshold: no claim of four (no chaining)
+    # one pair across the two groups below the threshold: d0 still matches most of a0, b0, c0
     P[1, 3] = P[3, 1] = 0.1
+    members, _ = _greedy_claims(P, groups, np.ones(5, bool), threshold=0.15, second=0.25)
+    assert [0, 1, 2, 3] in _claim_sets(members)
+    # two below it: d0 matches only c0 of the three, so no claim of four (no chaining)
+    P[0, 3] = P[3, 0] = 0.1
     members, _ = _greedy_claims(P, groups, np.ones(5, bool), threshold=0.15, second=0.25)
     assert [0, 1, 2, 3] not in _claim_sets(members)
