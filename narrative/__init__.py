@@ -11,6 +11,25 @@ what one outlet alone stressed and what each left out.
 
 __version__ = "0.1.0"
 
+import functools as _functools
+
+
+@_functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """SHA-256 of the package's own files (code, pair weights, report template), recorded in
+    provenance: two installs of one version number with different code (an edited checkout)
+    tell apart by it, and a corpus run redoes the events that an older code computed."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for f in sorted(root.rglob("*")):
+        if f.is_file() and f.suffix in {".py", ".json", ".j2", ".css", ".js"} and "__pycache__" not in f.parts:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 # Names are imported on first use (PEP 562), so that ``import narrative`` and the command line
 # start fast: a corpus run whose events are all finished imports neither scikit-learn nor torch.
 _EXPORTS = {

@@ -445,11 +445,12 @@ class CorpusRun:
 def _settings(
     encoder: SentenceEncoder, *, threshold, language, encoding, skip_empty, use_cache, figures, cache_dir
 ) -> dict:
-    from . import __version__
+    from . import __version__, _code_digest
 
     fp = encoder.fingerprint_at(cache_dir) if cache_dir is not None else encoder.fingerprint
     return {
         "narrative": __version__,
+        "code": _code_digest(),  # an edited install redoes its events
         "model": encoder.name,
         "backend": encoder.backend,
         "fingerprint": fp,

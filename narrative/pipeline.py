@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from . import __version__, _code_digest
 from .claims import ClaimAligner, claim_confidence, find_claims, headline_threshold, states_claim
 from .compare import (
     assign_themes,
@@ -395,6 +395,7 @@ def compare(
         files[Path(rel).as_posix()] = digest
     provenance = {
         "narrative": __version__,
+        "narrative_code": _code_digest(),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "command": None,
         "libraries": _versions(),

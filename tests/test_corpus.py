@@ -94,6 +94,19 @@ def test_interrupted_run_resumes_without_redoing_finished_events(small_corpus, t
     assert _files(out) == before
 
 
+def test_changed_code_redoes_finished_events(small_corpus, tmp_path, cache_dir, monkeypatch):
+    import narrative
+
+    out = tmp_path / "out"
+    compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    digest = json.loads((out / "events" / "ev-a" / "done.json").read_text())["provenance"]["narrative_code"]
+    assert digest == narrative._code_digest()
+    # the same version number with other code (an edited checkout): nothing finished is trusted
+    monkeypatch.setattr(narrative, "_code_digest", lambda: "0" * 64)
+    again = compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    assert again.computed == list(EVENTS) and again.reused == []
+
+
 def test_warm_run_neither_loads_the_model_nor_recomputes(small_corpus, tmp_path, cache_dir, monkeypatch):
     out = tmp_path / "out"
     compare_corpus(small_corpus, out, cache_dir=cache_dir)
