@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import math
+import posixpath
 from importlib import resources
 
 from .compare import id_key, theme_order
@@ -106,6 +107,7 @@ def render_report(
     title: str | None = None,
     event_links: dict | None = None,
     figures_elsewhere: bool = False,
+    figure_links: bool = True,
 ) -> str:
     """Render a :class:`~narrative.Comparison` as one HTML page.
 
@@ -122,6 +124,12 @@ def render_report(
         ``events/<event>/report.html``), linked from the event's heading.
     figures_elsewhere : bool, default False
         Say that the figures are not on this page but in each event's own report.
+    figure_links : bool, default True
+        Link each embedded figure to its PNG file, to open it full size: the file
+        :func:`narrative.output.write_outputs` writes beside the page
+        (``figures/<event>/<name>.png``), or for an event with a link in
+        ``event_links``, the file in that event's own output folder (from which a
+        corpus run reads its figures). Pass False for a page kept elsewhere.
 
     Returns
     -------
@@ -186,12 +194,16 @@ def render_report(
                 "status_counts": {s: int(status_counts.get(s, 0)) for s in ("shared", "partial", "unique")},
                 "n_omissions": int((result.omissions["event"] == event).sum()),
                 "summary": summary[summary["event"] == event].to_dict("records"),
-                "omissions": result.omissions[result.omissions["event"] == event].to_dict("records"),
+                "omissions": _omissions_by_claim(result.omissions[result.omissions["event"] == event]),
                 "claims": claim_rows,
                 "articles": articles,
                 "grid": coverage_grid(result, event, [a["outlet"] for a in articles]),
                 "figures": [  # the coverage chart is on the page as a table (the grid above)
-                    {"caption": caption, "data": base64.b64encode(png).decode("ascii")}
+                    {
+                        "caption": caption,
+                        "data": base64.b64encode(png).decode("ascii"),
+                        "href": _figure_href(event, k, name, (event_links or {}).get(event)) if figure_links else None,
+                    }
                     for name, caption, png in (figures or {}).get(event, [])
                     if name != "coverage"
                 ],
@@ -200,8 +212,7 @@ def render_report(
         )
     prov = result.provenance
     if title is None:
-        name = (prov.get("input") or {}).get("name")
-        title = name or (result.events[0] if len(result.events) == 1 else "the events")
+        title = _default_title(result.events, (prov.get("input") or {}).get("name"))
     return template.render(
         title=title,
         prov=prov,
@@ -212,3 +223,47 @@ def render_report(
         script_hash=f"sha256-{digest}",
         figures_elsewhere=figures_elsewhere,
     )
+
+
+def _default_title(events: list, input_name: str | None) -> str:
+    """What the page is about: the event id(s), not the input's file name (a table holds events)."""
+    names = [str(e) for e in events]
+    if len(names) == 1:
+        return names[0]
+    if 1 < len(names) <= 3:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    if names:
+        return f"{len(names)} events" + (f" in {input_name}" if input_name else "")
+    return input_name or "the events"
+
+
+def _figure_href(event, index: int, name: str, event_link: str | None) -> str:
+    """The relative URL of a figure's PNG file, where the run that made the page wrote it."""
+    from .output import _safe_name
+
+    if event_link:  # a corpus run: the event's own output folder holds the figures it embeds
+        return posixpath.join(posixpath.dirname(event_link), "figures", _safe_name(event, 0), f"{name}.png")
+    return f"figures/{_safe_name(event, index)}/{name}.png"
+
+
+def _omissions_by_claim(om) -> list[dict]:
+    """The omissions of one event, one entry per claim: the outlets that leave it out, its evidence once.
+
+    ``carried_by``, ``evidence``, ``evidence_outlet`` and ``label`` are properties of the claim (the
+    same on each of its omission rows); claims in order of their number.
+    """
+    rows: dict[tuple, dict] = {}
+    for o in om.to_dict("records"):
+        key = (o["claim_id"], o.get("carried_by"), o.get("evidence"), o.get("evidence_outlet"))
+        entry = rows.get(key)
+        if entry is None:
+            entry = rows[key] = {
+                "claim_id": o["claim_id"],
+                "label": o.get("label", "") or "",
+                "carried_by": [c for c in str(o.get("carried_by", "") or "").split(";") if c],
+                "evidence": o.get("evidence", "") or "",
+                "evidence_outlet": o.get("evidence_outlet", "") or "",
+                "outlets": [],
+            }
+        entry["outlets"].append(o["outlet"])
+    return sorted(rows.values(), key=lambda r: id_key(r["claim_id"]))
