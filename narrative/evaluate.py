@@ -95,7 +95,11 @@ def read_gold(path) -> pd.DataFrame:
         try:
             doc = json.loads(file.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read this gold file ({exc}).", path=file) from None
+            raise InputError(
+                f"cannot read this gold file ({exc}).",
+                path=file,
+                fix="save it as JSON in UTF-8 (check it with `python -m json.tool FILE`).",
+            ) from None
         if not isinstance(doc, dict) or not isinstance(doc.get("sentences"), list):
             raise InputError(
                 "this is not a claims-gold file: it lacks the 'sentences' list.",
@@ -113,20 +117,46 @@ def read_gold(path) -> pd.DataFrame:
         for k, s in enumerate(doc["sentences"]):
             try:
                 claims = s["claims"]
-                outlet = str(s["outlet"])
+                outlet = s["outlet"]
+                if not isinstance(outlet, str) or not outlet.strip():
+                    raise ValueError(outlet)
                 index = s["index"]
-                if isinstance(index, bool) or int(index) != index:
+                if isinstance(index, bool) or int(index) != index or index < 0:
                     raise ValueError(index)
                 index = int(index)
             except (KeyError, TypeError, ValueError, OverflowError):
                 raise InputError(
-                    "a sentence entry lacks 'outlet', 'index' (a whole number) or 'claims'.",
+                    "a sentence entry lacks 'outlet' (a name), 'index' (a whole number, 0 or more) or 'claims'.",
                     path=file,
                     row=k + 1,
                     fix="give each sentence its outlet, its 0-based index in the article and its list of claim ids.",
                 ) from None
-            if not isinstance(claims, list):
-                raise InputError("'claims' must be a list of claim ids.", path=file, row=k + 1)
+            if not isinstance(claims, list) or not all(
+                isinstance(c, str | int) and not isinstance(c, bool) for c in claims
+            ):
+                raise InputError(
+                    "'claims' must be a list of claim ids (strings or numbers).",
+                    path=file,
+                    row=k + 1,
+                    fix='write e.g. "claims": ["C1", "C3"], or "claims": [] for a sentence that states no claim.',
+                )
+            bad = [str(c) for c in claims if ";" in str(c) or not str(c).strip()]
+            if bad:
+                raise InputError(
+                    f"sentence {outlet} {index} has the claim id {bad[0]!r}; ids may not be empty or hold ';', "
+                    "which separates claims in the output tables.",
+                    path=file,
+                    row=k + 1,
+                    fix='list several claims as separate ids, e.g. "claims": ["C1", "C2"], or rename the id.',
+                )
+            text = s.get("text")
+            if text is not None and not isinstance(text, str):
+                raise InputError(
+                    f"sentence {outlet} {index} has a 'text' that is not a string ({type(text).__name__}).",
+                    path=file,
+                    row=k + 1,
+                    fix="give the sentence's text as a string, or leave 'text' out.",
+                )
             described = doc.get("claims")
             unknown = [c for c in claims if isinstance(described, dict) and described and str(c) not in described]
             if unknown:

@@ -53,10 +53,41 @@ def test_read_gold_rejects_a_file_without_sentences(tmp_path):
     ("doc", "expected"),
     [
         ({"event": "x", "sentences": []}, "annotates no sentences"),
-        ('{"event": "x", "sentences": [{"outlet": "a", "index": Infinity, "claims": []}]}', "'index' (a whole number)"),
-        ({"event": "x", "sentences": [{"outlet": "a", "index": 1.5, "claims": []}]}, "'index' (a whole number)"),
+        (
+            '{"event": "x", "sentences": [{"outlet": "a", "index": Infinity, "claims": []}]}',
+            "'index' (a whole number, 0 or more)",
+        ),
+        (
+            {"event": "x", "sentences": [{"outlet": "a", "index": 1.5, "claims": []}]},
+            "'index' (a whole number, 0 or more)",
+        ),
+        (
+            {"event": "x", "sentences": [{"outlet": "a", "index": -1, "claims": []}]},
+            "'index' (a whole number, 0 or more)",
+        ),
+        ({"event": "x", "sentences": [{"outlet": None, "index": 0, "claims": []}]}, "lacks 'outlet' (a name)"),
+        (
+            {"event": "x", "sentences": [{"outlet": "a", "index": 0, "claims": ["C1;C2"]}]},
+            "may not be empty or hold ';'",
+        ),
+        ({"event": "x", "sentences": [{"outlet": "a", "index": 0, "claims": [["C1"]]}]}, "list of claim ids (strings"),
+        (
+            {"event": "x", "sentences": [{"outlet": "a", "index": 0, "text": 5, "claims": []}]},
+            "'text' that is not a string",
+        ),
+        ("{not json", "Fix: save it as JSON"),
     ],
-    ids=["no_sentences", "infinite_index", "fractional_index"],
+    ids=[
+        "no_sentences",
+        "infinite_index",
+        "fractional_index",
+        "negative_index",
+        "null_outlet",
+        "semicolon_id",
+        "nested_claims",
+        "numeric_text",
+        "not_json",
+    ],
 )
 def test_cli_evaluate_bad_gold_file_exits_2(tmp_path, capsys, doc, expected):
     gold = tmp_path / "x.json"
