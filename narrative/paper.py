@@ -26,6 +26,7 @@ from .plot import OKABE_ITO
 __all__ = [
     "SINGLE_COLUMN",
     "DOUBLE_COLUMN",
+    "PAGE_HEIGHT",
     "PAPER_FIGURES",
     "README_FIGURES",
     "paper_style",
@@ -35,11 +36,14 @@ __all__ = [
     "sha256",
     "write_manifest",
     "paper_figures",
+    "corpus_source",
 ]
 
 #: Figure widths in inches (one and two columns of a typical journal page).
 SINGLE_COLUMN = 3.5
 DOUBLE_COLUMN = 7.2
+#: Tallest figure in inches (the text height of a typical journal page).
+PAGE_HEIGHT = 9.0
 
 #: Figure name -> (notebook number, caption), in the order :func:`paper_figures` draws them.
 PAPER_FIGURES = {
@@ -181,7 +185,12 @@ def write_manifest(paths, out, *, root=None) -> Path:
     return out
 
 
-def _height(n_rows: int, *, per_row: float, base: float, cap: float = 9.0) -> float:
+def _height(n_rows: int, *, per_row: float, base: float, cap: float = PAGE_HEIGHT) -> float:
+    """A figure height in inches that grows by ``per_row`` a row, capped at a page (``cap``).
+
+    Past the cap the rows get closer together; :func:`narrative.plot.plot_coverage` then shrinks
+    or thins its row labels so that they stay legible and never overlap.
+    """
     return round(min(cap, base + per_row * n_rows), 2)
 
 
@@ -191,6 +200,7 @@ def _draw(name, result, corpus, event, outlets, words, profiles):
     n_out = len(outlets)
     if name == "coverage":
         n_claims = int((result.claims["event"] == event).sum())
+        # 0.16 in a claim up to a page; a taller event gets smaller, then fewer, row labels (plot_coverage)
         fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN, _height(n_claims, per_row=0.16, base=1.6)), layout="constrained")
         plot.plot_coverage(result.coverage, claims=result.claims, omissions=result.omissions, outlets=outlets,
                            event=event, ax=ax)  # fmt: skip
@@ -270,6 +280,15 @@ def paper_figures(result, out, *, corpus=None, event=None, figures=None, formats
     progress : bool, default False
         Show a progress bar (``tqdm.auto``).
 
+    Notes
+    -----
+    Each figure is a column or two wide (:data:`SINGLE_COLUMN`, :data:`DOUBLE_COLUMN`) and as tall
+    as its rows need, at most :data:`PAGE_HEIGHT`. The coverage figure gives each claim 0.16 inch
+    with its id and keywords in 7-point type. Past the page (about 45 claims) the rows get
+    closer; past about 55 claims the labels get smaller (5 points at least), and past about 75
+    they show the claim id only, on every k-th row, so that they never overlap
+    (:func:`narrative.plot.coverage_labels`); the CSV table behind the figure keeps every claim.
+
     Returns
     -------
     pandas.DataFrame
@@ -309,3 +328,58 @@ def paper_figures(result, out, *, corpus=None, event=None, figures=None, formats
     plt.close("all")
     write_manifest([out / r["path"] for r in rows], out / "manifest.json", root=out)
     return pd.DataFrame(rows, columns=["figure", "notebook", "path", "sha256"])
+
+
+def corpus_source(path=None, *, basil_path=None, n_events=None, default=None):
+    """The corpus that notebooks 4 and 5 compare across events, and a line that says which it is.
+
+    The first of these that applies, with no silent fallback from a path that was given:
+
+    1. ``path`` (a folder of event folders, one event's folder, or a table with an ``event``
+       column: anything :func:`narrative.compare` reads): that input, read now, so an
+       :class:`~narrative.errors.InputError` says at once when it does not exist or cannot be read;
+    2. ``basil_path``: BASIL read from there (an error when it holds no BASIL articles);
+    3. BASIL where :func:`narrative.datasets.find_dataset` finds it;
+    4. ``default`` (the notebooks give the bundled event), which may be None.
+
+    Parameters
+    ----------
+    path : path, optional
+        The user's corpus.
+    basil_path : path, optional
+        The BASIL folder (holding ``articles/``).
+    n_events : int, optional
+        Keep the first ``n_events`` events by id (of ``path`` or BASIL); None: all.
+    default : path, optional
+        What to compare when there is no ``path`` and no BASIL.
+
+    Returns
+    -------
+    tuple
+        ``(source, description)``: ``source`` for :func:`narrative.compare` (the input read, a
+        sentences DataFrame, ``default``), ``description`` one line naming it and its events.
+    """
+    from .datasets import find_dataset, read_basil
+    from .io import read_input
+
+    if path is not None:
+        inp = read_input(path)
+        frame = inp.articles if inp.articles is not None else inp.sentences
+        events = sorted(dict.fromkeys(frame["event"].astype(str)))
+        keep = events if n_events is None else events[: int(n_events)]
+        if len(keep) < len(events):
+            kept = frame[frame["event"].astype(str).isin(keep)].reset_index(drop=True)
+            if inp.articles is not None:
+                inp.articles = kept
+            else:
+                inp.sentences = kept
+        of = f" (the first {len(keep)} of {len(events)} by id)" if len(keep) < len(events) else ""
+        return inp, f"{path}: {len(keep)} event(s){of}"
+    where = basil_path if basil_path is not None else find_dataset("basil")
+    if where is not None:
+        table = read_basil(where)
+        events = sorted(table["event"].unique())
+        keep = events if n_events is None else events[: int(n_events)]
+        table = table[table["event"].isin(keep)].reset_index(drop=True)
+        return table, f"BASIL ({where}): {len(keep)} event(s), {len(table)} sentences"
+    return default, f"no corpus given and BASIL not found: {default if default is not None else 'nothing'}"

@@ -8,6 +8,7 @@ Colours are colour-blind-safe (Okabe-Ito for outlets, cividis for amounts).
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import numpy as np
@@ -29,6 +30,7 @@ __all__ = [
     "plot_profiles",
     "plot_articles",
     "PROFILE_COLORS",
+    "coverage_labels",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette (black last).
@@ -75,8 +77,49 @@ def _names(outlets) -> list[str]:
     return [str(o) if len(str(o)) <= w else str(o)[: w - 1] + "…" for o in outlets]
 
 
-def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event=None, ax=None, cmap="cividis_r"):
+#: Font size (points) of the coverage chart's row labels when the rows leave room for it.
+COVERAGE_LABEL_SIZE = 7.0
+#: Smallest font size of the coverage chart's row labels; denser rows get claim ids on every k-th row.
+COVERAGE_MIN_LABEL_SIZE = 5.0
+#: Row height needed per point of font size for labels not to touch (a line of DejaVu Sans is ~1.17 em).
+_LINE_SPACING = 1.3
+
+
+def _axes_height_points(ax) -> float:
+    """The height of ``ax`` in points as the figure now places it (before any layout engine runs)."""
+    return ax.get_position().height * ax.figure.get_figheight() * 72.0
+
+
+def coverage_labels(row_height: float) -> tuple[float, bool, int]:
+    """How :func:`plot_coverage` labels rows ``row_height`` points apart: ``(font size, ids only, every)``.
+
+    Rows with room for :data:`COVERAGE_LABEL_SIZE`-point text get full labels (claim id and
+    keywords) at that size; denser rows get full labels in a smaller font down to
+    :data:`COVERAGE_MIN_LABEL_SIZE` points; denser still, claim ids only at that size, on every
+    ``every``-th row so that no two labels overlap.
+
+    >>> coverage_labels(12.0), coverage_labels(7.8), coverage_labels(3.0)
+    ((7.0, False, 1), (6.0, False, 1), (5.0, True, 3))
+    """
+    fits = math.floor(row_height / _LINE_SPACING * 2) / 2  # half-point steps
+    if fits >= COVERAGE_MIN_LABEL_SIZE:
+        return min(COVERAGE_LABEL_SIZE, fits), False, 1
+    every = math.ceil(COVERAGE_MIN_LABEL_SIZE * _LINE_SPACING / max(row_height, 1e-9))
+    return COVERAGE_MIN_LABEL_SIZE, True, every
+
+
+def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event=None, ax=None, cmap="cividis_r",
+                  row_height=None):  # fmt: skip
     """Heatmap of claims (rows, grouped by theme) x outlets: the share of each outlet's sentences.
+
+    Row labels stay legible at any number of claims. Give the figure about 0.22 inch per claim
+    (as ``narrative compare`` does for ``coverage.png``) and every row gets its claim id and
+    keywords in 7-point type. Where the height is capped (a journal page,
+    :func:`narrative.paper.paper_figures`), rows get closer than 7-point text needs, and the
+    labels shrink (down to 5 points), then show the claim id only, on every k-th row, so that
+    they never overlap (see :func:`coverage_labels`); theme names are then written only beside
+    themes tall enough for them, and the omission crosses shrink with the rows. The tables keep
+    every claim.
 
     Parameters
     ----------
@@ -94,6 +137,10 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     event : str, optional
         The event to draw when ``data`` holds several.
     ax : matplotlib.axes.Axes, optional
+    row_height : float, optional
+        The height of one row in points, which decides the labels (:func:`coverage_labels`);
+        default the height ``ax`` has when called (its figure's size, before any layout
+        engine runs) divided by the number of rows.
 
     Returns
     -------
@@ -115,6 +162,11 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     else:
         rows = sorted(set(data["claim_id"]), key=lambda c: int(c[1:]))
         labels, themes, uncertain = rows, None, set()
+    if row_height is None:
+        row_height = _axes_height_points(ax) / max(len(rows), 1)
+    size, ids_only, every = coverage_labels(row_height)
+    if ids_only:
+        labels = list(rows)
     labels = [f"{lab} (?)" if c in uncertain else lab for c, lab in zip(rows, labels)]
     matrix = np.zeros((len(rows), len(outlets)))
     index = {c: i for i, c in enumerate(rows)}
@@ -127,21 +179,23 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     )
     ax.set_facecolor("white")
     ax.set_xticks(range(len(outlets)), _names(outlets), rotation=30, ha="right")
-    ax.set_yticks(range(len(rows)), labels, fontsize=7)
-    for tick, c in zip(ax.get_yticklabels(), rows):
+    ax.set_yticks(range(0, len(rows), every), labels[::every], fontsize=size)
+    for tick, c in zip(ax.get_yticklabels(), rows[::every]):
         if c in uncertain:  # status would change within a small threshold band
             tick.set_color("#8A5A00")
             tick.set_fontstyle("italic")
     # cell borders as two line collections, not minor ticks: a tick is an artist of its own
     ax.vlines(np.arange(-0.5, len(outlets)), -0.5, len(rows) - 0.5, color="#DDDDDD", linewidth=0.5)
-    ax.hlines(np.arange(-0.5, len(rows)), -0.5, len(outlets) - 0.5, color="#DDDDDD", linewidth=0.5)
+    ax.hlines(np.arange(-0.5, len(rows)), -0.5, len(outlets) - 0.5, color="#DDDDDD",
+              linewidth=min(0.5, row_height / 12))  # fmt: skip
     ax.set_xlim(-0.5, len(outlets) - 0.5)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     if omissions is not None and len(omissions):
         om = omissions[omissions["event"] == event] if event is not None else omissions
         xs = [outlets.index(o) for c, o in zip(om["claim_id"], om["outlet"]) if c in index and o in outlets]
         ys = [index[c] for c, o in zip(om["claim_id"], om["outlet"]) if c in index and o in outlets]
-        ax.scatter(xs, ys, marker="x", color="#D55E00", s=30, linewidths=1.5, label="omitted", zorder=3)
+        ax.scatter(xs, ys, marker="x", color="#D55E00", s=min(30.0, (0.9 * row_height) ** 2),
+                   linewidths=min(1.5, row_height / 6), label="omitted", zorder=3)  # fmt: skip
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, -0.02), fontsize=7, frameon=False)
     if themes:
         bounds = [i for i in range(1, len(themes)) if themes[i] != themes[i - 1]]
@@ -150,8 +204,10 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
         starts = [0, *bounds]
         ends = [*bounds, len(themes)]
         for s, e in zip(starts, ends):
+            if e - s < every:  # too short a theme for a label that would not touch its neighbours'
+                continue
             ax.text(
-                len(outlets) - 0.4, (s + e - 1) / 2, _short(themes[s], 40), va="center", ha="left", fontsize=7,
+                len(outlets) - 0.4, (s + e - 1) / 2, _short(themes[s], 40), va="center", ha="left", fontsize=size,
                 style="italic",
             )  # fmt: skip
     ax.set_title(f"Claim coverage{f' — {event}' if event else ''}")
@@ -191,6 +247,49 @@ def plot_omissions(data=None, *, outlets=None, event=None, ax=None, color="#D55E
     return ax
 
 
+def _below_xlabel(ax, gap: float = 3.0):
+    """A transform for ``bbox_to_anchor=(0.5, 0)`` that puts a legend ``gap`` points below the x-axis label.
+
+    The offset is in points (tick, tick label and axis label heights from the current rcParams),
+    not a fraction of the axes, so that a short axes (few outlets) does not bring the legend onto
+    the label.
+    """
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import ScaledTranslation
+
+    rc = matplotlib.rcParams
+
+    def points(size):
+        return FontProperties(size=size).get_size_in_points()
+
+    below = (max(rc["xtick.major.size"], 0) + rc["xtick.major.pad"] + 1.2 * points(rc["xtick.labelsize"])
+             + rc["axes.labelpad"] + 1.2 * points(rc["axes.labelsize"]) + gap)  # fmt: skip
+    return ax.transAxes + ScaledTranslation(0, -below / 72.0, ax.figure.dpi_scale_trans)
+
+
+def _legend_columns(ax, labels, fontsize: float, most: int = 2) -> int:
+    """The most legend columns (up to ``most``) whose estimated width fits the width of ``ax``'s grid cell.
+
+    Text width is estimated as 0.55 em per character (DejaVu Sans averages about 0.5), plus the
+    handle and the spacing of a default legend, so a narrow figure (one journal column) gets one
+    column instead of a legend wider than the figure.
+    """
+    widest = max((len(str(t)) for t in labels), default=0) * 0.55 * fontsize
+    column = widest + (2.0 + 0.8) * fontsize  # text, handle and the pad between them (points)
+    spec = ax.get_subplotspec()
+    if spec is not None:
+        grid = spec.get_gridspec()
+        share = (spec.colspan.stop - spec.colspan.start) / grid.ncols
+    else:
+        share = ax.get_position().width
+    width = share * ax.figure.get_figwidth() * 72.0
+    for n in range(most, 1, -1):
+        if n * column + (n - 1) * 2.0 * fontsize <= width:
+            return n
+    return 1
+
+
 def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=True):
     """Stacked bars: the share of each outlet's coverage given to each theme.
 
@@ -224,7 +323,11 @@ def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=Tru
     ax.set_yticks(range(len(outlets)), _names(outlets))
     ax.invert_yaxis()
     ax.set_xlabel("share of coverage" if normalize else "weight")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7, frameon=False, ncol=2)
+    # below the x label by a fixed distance in points (no overlap however short the axes), in as many
+    # columns (two at most) as the width allows
+    labels = ax.get_legend_handles_labels()[1]
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=_below_xlabel(ax), fontsize=7,
+              frameon=False, ncol=_legend_columns(ax, labels, 7), borderaxespad=0)  # fmt: skip
     ax.set_title(f"Emphasis by theme{f' — {event}' if event else ''}")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -232,6 +335,10 @@ def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=Tru
 
 def plot_similarity(data=None, *, outlets=None, event=None, ax=None, cmap="cividis", annotate=True):
     """Heatmap of pairwise outlet similarity over claims.
+
+    The heatmap fills its axes (cells need not be square): a fixed aspect would let a layout
+    engine misplace the axes, cutting long outlet names off at the figure's edge. Names longer
+    than :data:`OUTLET_LABEL_WIDTH` characters are cut with "…".
 
     Parameters
     ----------
@@ -251,7 +358,7 @@ def plot_similarity(data=None, *, outlets=None, event=None, ax=None, cmap="civid
     pos = {o: i for i, o in enumerate(outlets)}
     for a, b, s in zip(data["outlet_a"], data["outlet_b"], data["similarity"]):
         matrix[pos[a], pos[b]] = matrix[pos[b], pos[a]] = s
-    image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1)
+    image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(n), _names(outlets), rotation=30, ha="right")
     ax.set_yticks(range(n), _names(outlets))
     if annotate:

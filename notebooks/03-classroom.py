@@ -1,12 +1,16 @@
 # %% [markdown]
 # # 3. Classroom: same event, different stories
 #
-# A media-literacy lesson for projecting in class. Five outlets report the same event.
+# A media-literacy lesson for projecting in class. Several outlets (five here) report the same event.
 # The class reads them side by side, then tries to **spot the omission**: which fact did
 # an outlet leave out that most others reported? Answers are hidden: click a collapsed
 # cell (or "Show the answer") to reveal it. At the end, a printable handout.
+# For a lesson on other articles, set `input_path` (or run it headless:
+# `papermill 03-classroom.ipynb out.ipynb -p input_path /path/to/my-event -p out_dir my-lesson`).
 
 # %% tags=["parameters"]
+input_path = "../data/konstantinovka"  # one event's folder (a file per outlet), a folder of event folders, or a table
+event = None  # the event of the lesson when the input holds several; None: the first
 out_dir = "../build/classroom"  # where the handout is written
 
 # %%
@@ -18,13 +22,14 @@ from IPython.display import HTML
 import narrative
 from narrative import classroom, plot
 
-result = narrative.compare("../data/konstantinovka", progress=True)
+result = narrative.compare(input_path, progress=True)
+event = result.events[0] if event is None else event
 
 # %% [markdown]
 # ## Read the articles side by side
 
 # %%
-HTML(classroom.side_by_side_html(result))
+HTML(classroom.side_by_side_html(result, event=event))
 
 # %% [markdown]
 # ## Where does each outlet put the facts?
@@ -33,29 +38,31 @@ HTML(classroom.side_by_side_html(result))
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 6), layout="constrained")
-plot.plot_articles(result.sentences, ax=ax);
+plot.plot_articles(result.sentences, event=event, ax=ax);
 
 # %% [markdown]
 # ## Spot the omission
+# Up to three exercises (fewer, and blank cells below, when the event has fewer omissions).
 
 # %%
-exercises = classroom.omission_exercises(result, n=3)
-HTML(classroom.exercise_html(exercises, 1))
+exercises = classroom.omission_exercises(result, event=event, n=3)
+numbers = set(exercises["exercise"])
+HTML(classroom.exercise_html(exercises, 1) if 1 in numbers else "")
 
 # %% jupyter={"source_hidden": true} tags=["answer"]
-HTML(classroom.exercise_html(exercises, 1, answer=True))
+HTML(classroom.exercise_html(exercises, 1, answer=True) if 1 in numbers else "")
 
 # %%
-HTML(classroom.exercise_html(exercises, 2))
+HTML(classroom.exercise_html(exercises, 2) if 2 in numbers else "")
 
 # %% jupyter={"source_hidden": true} tags=["answer"]
-HTML(classroom.exercise_html(exercises, 2, answer=True))
+HTML(classroom.exercise_html(exercises, 2, answer=True) if 2 in numbers else "")
 
 # %%
-HTML(classroom.exercise_html(exercises, 3))
+HTML(classroom.exercise_html(exercises, 3) if 3 in numbers else "")
 
 # %% jupyter={"source_hidden": true} tags=["answer"]
-HTML(classroom.exercise_html(exercises, 3, answer=True))
+HTML(classroom.exercise_html(exercises, 3, answer=True) if 3 in numbers else "")
 
 # %% [markdown]
 # ## Discuss
@@ -67,5 +74,5 @@ HTML(classroom.exercise_html(exercises, 3, answer=True))
 # separate page. Open it in a browser and print it (or "Save as PDF").
 
 # %%
-handout = classroom.write_handout(result, Path(out_dir) / "handout.html")
+handout = classroom.write_handout(result, Path(out_dir) / "handout.html", event=event)
 print(handout)

@@ -5,33 +5,29 @@
 # claims that most outlets report (the *majority claims*)? See `narrative.profiles` for the exact
 # definitions: a claim is buried when an outlet first states it in the second half of its article.
 #
-# The corpus is BASIL (100 events, each covered by Fox News, The New York Times and HuffPost)
-# when it is found (`../shared/datasets/basil`, `$NARRATIVE_DATASETS`, or `basil_path` below);
-# otherwise the bundled event. Any folder of event folders, or a table with `event`, `outlet`,
-# `text`, works the same way.
+# The corpus is, in this order: `input_path` below when set (your own: a folder of event folders,
+# or a table with `event`, `outlet`, `text` columns; an error if it is not there); else BASIL
+# (100 events, each covered by Fox News, The New York Times and HuffPost) from `basil_path` or
+# where it is found (`../shared/datasets/basil`, `$NARRATIVE_DATASETS`); else the bundled event.
+# Headless: `papermill 04-corpus.ipynb out.ipynb -p input_path /path/to/my-events`.
 
 # %% tags=["parameters"]
+input_path = None  # your corpus: a folder of event folders or a table with an event column; None: BASIL
 basil_path = None  # folder holding BASIL's articles/; None: look for it
 n_events = 50  # events to compare (the first n by id); None: all
+example_path = "../data/konstantinovka"  # compared when there is no input_path and no BASIL
 
 # %%
 import matplotlib.pyplot as plt
 
 import narrative
 from narrative import plot
-from narrative.datasets import find_dataset, read_basil
+from narrative.paper import corpus_source
 from narrative.profiles import PLACEMENTS
 
 # %%
-path = basil_path or find_dataset("basil")
-if path is not None:
-    source = read_basil(path)
-    events = sorted(source["event"].unique())[:n_events]
-    source = source[source["event"].isin(events)]
-    print(f"BASIL: {len(events)} events, {len(source)} sentences")
-else:
-    source = "../data/konstantinovka"
-    print("BASIL not found: using the bundled event")
+source, described = corpus_source(input_path, basil_path=basil_path, n_events=n_events, default=example_path)
+print(described)
 
 # %% [markdown]
 # Embedding is the long step (a progress bar shows it); vectors are cached, so a rerun is fast.

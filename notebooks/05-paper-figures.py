@@ -6,12 +6,16 @@
 # as CSV and a `manifest.json` of SHA-256 hashes. Rerunning gives byte-identical PNG and CSV files.
 #
 # Run it headless with papermill, e.g.
-# `papermill 05-paper-figures.ipynb out.ipynb -p out_dir ../build/paper -p n_events 50`.
+# `papermill 05-paper-figures.ipynb out.ipynb -p out_dir ../build/paper -p n_events 50`,
+# and on your own articles with `-p input_path /path/to/my-event` (and `-p corpus_path` for the profiles).
 
 # %% tags=["parameters"]
+input_path = "../data/konstantinovka"  # one event's folder (a file per outlet), a folder of event folders, or a table
+event = None  # the event drawn when the input holds several; None: the first
 out_dir = "../build/paper"  # where figures, tables and manifest.json go
-basil_path = None  # corpus for the profiles figure; None: look for BASIL, else the bundled event
-n_events = 50  # BASIL events for the profiles figure
+corpus_path = None  # corpus for the profiles figure (event folders or a table); None: BASIL, else input_path
+basil_path = None  # folder holding BASIL's articles/; None: look for it
+n_events = 50  # events of the corpus for the profiles figure (the first n by id); None: all
 dpi = 300  # resolution of the PNG files
 readme_dir = None  # if set, also copy one PNG per notebook there (`make docs`)
 
@@ -22,20 +26,15 @@ from pathlib import Path
 
 import narrative
 from narrative import paper
-from narrative.datasets import find_dataset, read_basil
 
 # %%
-result = narrative.compare("../data/konstantinovka", progress=True)
-path = basil_path or find_dataset("basil")
-if path is not None:
-    table = read_basil(path)
-    table = table[table["event"].isin(sorted(table["event"].unique())[:n_events])]
-    corpus = narrative.compare(table, progress=True)
-else:
-    corpus = result
+result = narrative.compare(input_path, progress=True)
+source, described = paper.corpus_source(corpus_path, basil_path=basil_path, n_events=n_events)
+print("profiles:", described if source is not None else "the input itself")
+corpus = result if source is None else narrative.compare(source, progress=True)
 
 # %%
-files = paper.paper_figures(result, out_dir, corpus=corpus, dpi=dpi, progress=True)
+files = paper.paper_figures(result, out_dir, corpus=corpus, event=event, dpi=dpi, progress=True)
 files
 
 # %% [markdown]

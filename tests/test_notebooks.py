@@ -3,9 +3,12 @@
 Each notebook runs in a fresh kernel with papermill, on the real default model, with the embedding
 cache of the test session. Notebooks 4 and 5 get ``n_events=3``: when BASIL is present they compare
 its first three events instead of fifty; otherwise they use the bundled event either way.
-Notebook 5 runs twice, and its PNG and CSV files must be byte-identical.
+Notebook 5 runs twice, and its PNG and CSV files must be byte-identical. Every notebook takes its
+input as a papermill parameter (``input_path``); notebooks 1 and 4 also run on a folder of event
+folders made here, and notebook 4 must refuse an input that is not there rather than fall back.
 """
 
+import shutil
 from pathlib import Path
 
 import jupytext
@@ -14,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "notebooks"
+EXAMPLE = ROOT / "data" / "konstantinovka"
 NAMES = ["01-quickstart", "02-narratives", "03-classroom", "04-corpus", "05-paper-figures"]
 
 
@@ -47,10 +51,29 @@ def test_classroom_answers_are_in_collapsed_cells():
     assert all("answer=True" in c.source for c in answers)
 
 
-@pytest.mark.parametrize("name", ["03-classroom", "04-corpus", "05-paper-figures"])
-def test_parameter_cells(name):
-    tagged = [c for c in _read(name).cells if "parameters" in c.metadata.get("tags", [])]
+@pytest.mark.parametrize("name", NAMES)
+def test_parameter_cells_hold_the_input_path(name):
+    cells = _read(name).cells
+    tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
+    values = {}
+    exec(tagged[0].source, {}, values)  # plain assignments, as papermill overrides them
+    assert "input_path" in values
+    # the default is the bundled example, resolved from notebooks/ (where papermill runs them)
+    default = values["example_path"] if name == "04-corpus" else values["input_path"]
+    assert (FOLDER / default).resolve() == EXAMPLE.resolve()
+    if name == "04-corpus":
+        assert values["input_path"] is None  # none given: BASIL when found, else the example
+    code = "\n".join(c.source for c in cells if c.cell_type == "code" and c is not tagged[0])
+    assert "konstantinovka" not in code and "../data" not in code, "the input path belongs in the parameters cell"
+
+
+def test_readme_shows_how_to_run_a_notebook_on_your_own_input():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Notebooks", 1)[1].split("\n## ", 1)[0]
+    assert "-p input_path" in section
+    for name in NAMES:
+        assert f"{name}.ipynb" in section
 
 
 def _execute(name, tmp_path, **parameters):
@@ -63,6 +86,21 @@ def _execute(name, tmp_path, **parameters):
     return nbformat.read(out, as_version=4)
 
 
+def _events(tmp_path, names=("alpha-event", "beta-event"), outlets=3):
+    """A folder of event folders, each a copy of a few of the bundled example's articles."""
+    root = tmp_path / "events"
+    for name in names:
+        (root / name).mkdir(parents=True)
+        for f in sorted(EXAMPLE.glob("*.txt"))[:outlets]:
+            shutil.copyfile(f, root / name / f.name)
+    return root
+
+
+def _stdout(notebook):
+    return "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+                   if o.get("name") == "stdout")  # fmt: skip
+
+
 def _images(notebook):
     return sum("image/png" in o.get("data", {}) for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
 
@@ -70,6 +108,12 @@ def _images(notebook):
 @pytest.mark.model
 def test_quickstart_runs(tmp_path):
     nb = _execute("01-quickstart", tmp_path)
+    assert _images(nb) == 2
+
+
+@pytest.mark.model
+def test_quickstart_runs_on_your_own_folder_of_events(tmp_path):
+    nb = _execute("01-quickstart", tmp_path, input_path=str(_events(tmp_path)), event="beta-event")
     assert _images(nb) == 2
 
 
@@ -92,6 +136,21 @@ def test_classroom_runs_and_writes_the_handout(tmp_path):
 def test_corpus_runs_on_a_few_events(tmp_path):
     nb = _execute("04-corpus", tmp_path, n_events=3)
     assert _images(nb) == 1
+
+
+@pytest.mark.model
+def test_corpus_uses_the_input_given_even_where_basil_is_found(tmp_path):
+    events = _events(tmp_path)
+    nb = _execute("04-corpus", tmp_path, input_path=str(events), n_events=1)
+    assert f"{events}: 1 event(s) (the first 1 of 2 by id)" in _stdout(nb)
+    assert "BASIL" not in _stdout(nb)
+    assert _images(nb) == 1
+
+
+def test_corpus_refuses_an_input_that_is_not_there(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    with pytest.raises(papermill.PapermillExecutionError, match="no such file or folder"):
+        _execute("04-corpus", tmp_path, input_path=str(tmp_path / "no-such-folder"))
 
 
 @pytest.mark.model

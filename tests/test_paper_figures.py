@@ -102,3 +102,82 @@ def test_paper_style_fixes_fonts_and_palette():
     assert style["axes.prop_cycle"].by_key()["color"][:3] == ["#E69F00", "#56B4E9", "#009E73"]
     with paper.paper_context():
         assert matplotlib.rcParams["font.size"] == 8.0
+
+
+@pytest.mark.parametrize("n_claims", [128, 300])
+def test_page_capped_coverage_keeps_its_labels_apart(n_claims, tmp_path):
+    import warnings
+
+    from test_plot import _drawn, _inside, _overlap, big_event
+
+    r = big_event(n_claims=n_claims)
+    outlets = list(dict.fromkeys(r.sentences["outlet"]))
+    with paper.paper_context(), warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "constrained_layout not applied"
+        fig, _ = paper._draw("coverage", r, r, "big", outlets, None, None)
+        assert fig.get_figheight() == paper.PAGE_HEIGHT
+        renderer = _drawn(fig)
+        ax = fig.axes[0]
+        ticks = [t for t in ax.get_yticklabels() if t.get_text()]
+        boxes = [t.get_window_extent(renderer) for t in ticks]
+        assert all(not _overlap(a, b) for a, b in zip(boxes, boxes[1:]))
+        assert all(_inside(fig, t, renderer) for t in ticks)
+        ids = set(r.claims["claim_id"])
+        assert len(ticks) < n_claims and all(t.get_text() in ids for t in ticks)  # claim ids, every k-th row
+        paper.save_figure(fig, tmp_path / "coverage", formats=("png",), dpi=50)
+
+
+def test_two_outlet_emphasis_legend_clears_the_axis_label():
+    from test_plot import _drawn, _inside, big_event
+
+    r = big_event(n_outlets=2, n_claims=30)
+    with paper.paper_context():
+        fig, _ = paper._draw("emphasis", r, r, "big", list(dict.fromkeys(r.sentences["outlet"])), None, None)
+        renderer = _drawn(fig)
+        ax = fig.axes[0]
+        legend = ax.get_legend()
+        assert legend.get_window_extent(renderer).y1 < ax.xaxis.label.get_window_extent(renderer).y0
+        assert all(_inside(fig, t, renderer) for t in legend.get_texts())
+    plt.close("all")
+
+
+def _tiny_events(root, names=("b-event", "a-event", "c-event")):
+    for name in names:
+        (root / name).mkdir(parents=True)
+        for outlet in ("one", "two"):
+            (root / name / f"{outlet}.txt").write_text(f"{outlet} reports {name}. It was a day.", encoding="utf-8")
+    return root
+
+
+def _fake_basil(root):
+    year = root / "basil" / "articles" / "2010"
+    year.mkdir(parents=True)
+    for n, (event, source) in enumerate([("e1", "fox"), ("e1", "nyt"), ("e2", "fox"), ("e2", "nyt")]):
+        doc = {"triplet-uuid": event, "source": source, "body-paragraphs": [[f"{source} says {event}."]]}
+        (year / f"{event}_{n}.json").write_text(json.dumps(doc), encoding="utf-8")
+    return root
+
+
+def test_corpus_source_takes_the_input_given_before_basil(tmp_path, monkeypatch):
+    monkeypatch.setenv("NARRATIVE_DATASETS", str(_fake_basil(tmp_path / "datasets")))
+    events = _tiny_events(tmp_path / "events")
+    source, described = paper.corpus_source(events, n_events=2, default="unused")
+    assert sorted(source.articles["event"].unique()) == ["a-event", "b-event"]  # the first two by id
+    assert described == f"{events}: 2 event(s) (the first 2 of 3 by id)"
+    source, described = paper.corpus_source(None, n_events=1, default="unused")  # BASIL, found
+    assert list(source["event"].unique()) == ["e1"] and described.startswith("BASIL")
+
+
+def test_corpus_source_refuses_a_missing_input_and_falls_back_only_without_one(tmp_path, monkeypatch):
+    from narrative.errors import InputError
+
+    monkeypatch.setenv("NARRATIVE_DATASETS", str(_fake_basil(tmp_path / "datasets")))
+    with pytest.raises(InputError, match="no such file or folder"):
+        paper.corpus_source(tmp_path / "missing", default="unused")
+    with pytest.raises(InputError, match="no BASIL article files"):
+        paper.corpus_source(None, basil_path=_tiny_events(tmp_path / "events"), default="unused")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("NARRATIVE_DATASETS", str(empty))
+    assert paper.corpus_source(None, default="the example")[0] == "the example"
+    assert paper.corpus_source(None)[0] is None

@@ -177,3 +177,121 @@ def test_long_outlet_names_are_cut_on_axes_only(result):
     assert [len(t) for t in labels] == [plot.OUTLET_LABEL_WIDTH] * len(OUTLETS)
     assert all(t.endswith("…") and long[o].startswith(t[:-1]) for t, o in zip(labels, OUTLETS))
     assert [b.get_width() for b in _bars(ax)] == [1, 0, 2]  # the data still follow the full names
+
+
+# --- legibility: dense rows, long outlet names, short axes (fixed seeds: the figures are deterministic)
+
+LONG_NAME = "Breitbart <script>alert(1)</script> &amp"
+
+
+def big_event(n_outlets=5, n_claims=160, names=None, n_themes=6):
+    """Every table of a hand-made comparison of many claims (each outlet carries two in three)."""
+    import pandas as pd
+
+    from narrative.compare import claims_table, coverage_table, emphasis_table, omissions_table, outlet_similarity
+    from narrative.pipeline import Comparison
+
+    names = list(names) if names is not None else [f"outlet {k}" for k in range(n_outlets)]
+    rows = []
+    for k, outlet in enumerate(names):
+        carried = [c for c in range(1, n_claims + 1) if (c + k) % 3]
+        for position, c in enumerate(carried):
+            rows.append({"event": "big", "outlet": outlet, "position": position,
+                         "text": f"Claim {c} as told by {outlet}.", "claim_id": f"C{c}"})  # fmt: skip
+    sentences = pd.DataFrame(rows)
+    embeddings = np.random.default_rng(0).normal(size=(len(sentences), 8))
+    embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
+    claims = claims_table(sentences, embeddings)
+    claims["theme_id"] = [f"T{1 + int(c[1:]) % n_themes}" for c in claims["claim_id"]]
+    claims["theme"] = claims["theme_id"].map(lambda t: f"{t.lower()} theme, keywords, here")
+    coverage = coverage_table(sentences)
+    sentences["status"] = sentences["claim_id"].map(claims.set_index("claim_id")["status"])
+    themes = claims.groupby(["event", "theme_id", "theme"], sort=True).size().rename("n_claims").reset_index()
+    return Comparison(sentences=sentences, claims=claims, coverage=coverage,
+                      omissions=omissions_table(sentences, claims), outlets=outlet_similarity(coverage, sentences),
+                      themes=themes, emphasis=emphasis_table(coverage, claims, sentences), embeddings=embeddings)  # fmt: skip
+
+
+def _drawn(fig):
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def _inside(fig, artist, renderer, slack=1.0):
+    box, page = artist.get_window_extent(renderer), fig.bbox
+    return (
+        page.x0 - slack <= box.x0 <= box.x1 <= page.x1 + slack
+        and page.y0 - slack <= box.y0 <= box.y1 <= page.y1 + slack
+    )
+
+
+def _overlap(a, b):
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_coverage_labels_shrink_then_thin_out_with_dense_rows():
+    assert plot.coverage_labels(20.0) == (7.0, False, 1)
+    assert plot.coverage_labels(8.0) == (6.0, False, 1)
+    size, ids_only, every = plot.coverage_labels(2.0)
+    assert (size, ids_only) == (plot.COVERAGE_MIN_LABEL_SIZE, True) and every * 2.0 >= 1.2 * size
+
+
+@pytest.mark.parametrize("n_claims", [8, 60, 128, 400])
+def test_coverage_row_labels_never_overlap_on_a_page_tall_figure(n_claims):
+    r = big_event(n_claims=n_claims)
+    fig, ax = plt.subplots(figsize=(7.2, 9.0), layout="constrained")  # a page: the paper figure's cap
+    plot.plot_coverage(r.coverage, claims=r.claims, omissions=r.omissions, ax=ax)
+    renderer = _drawn(fig)
+    ticks = [t for t in ax.get_yticklabels() if t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in ticks]
+    assert all(not _overlap(a, b) for a, b in zip(boxes, boxes[1:]))
+    assert all(_inside(fig, t, renderer) for t in ticks)
+    assert min(t.get_fontsize() for t in ticks) >= plot.COVERAGE_MIN_LABEL_SIZE
+    themes = [t for t in ax.texts if t.get_text()]
+    assert all(not _overlap(a.get_window_extent(renderer), b.get_window_extent(renderer))
+               for a, b in zip(themes, themes[1:]))  # fmt: skip
+    if n_claims <= 60:  # room for every row: claim id and keywords on each
+        assert len(ticks) == n_claims and all("  " in t.get_text() for t in ticks)
+
+
+def test_coverage_grows_with_claims_in_the_cli_figure():
+    from narrative import figures
+
+    r = big_event(n_claims=128)
+    fig = dict(figures.draw_figures(r, "big", sentence_map=sentence_map(r)))["coverage"]
+    ax = fig.axes[0]
+    renderer = _drawn(fig)
+    ticks = ax.get_yticklabels()
+    assert len(ticks) == 128 and {t.get_fontsize() for t in ticks} == {plot.COVERAGE_LABEL_SIZE}
+    boxes = [t.get_window_extent(renderer) for t in ticks]
+    assert all(not _overlap(a, b) for a, b in zip(boxes, boxes[1:]))
+    plt.close("all")
+
+
+@pytest.mark.parametrize("n_outlets", [2, 3, 5, 8])
+def test_similarity_labels_stay_inside_the_cli_figure(n_outlets):
+    from narrative import figures
+
+    names = [f"Outlet number {k}" for k in range(n_outlets - 1)] + [LONG_NAME]
+    r = big_event(n_claims=12, names=names)
+    fig = dict(figures.draw_figures(r, "big", sentence_map=sentence_map(r)))["similarity"]
+    renderer = _drawn(fig)
+    ax = fig.axes[0]
+    labels = [*ax.get_yticklabels(), *ax.get_xticklabels()]
+    assert plot._names([LONG_NAME])[0] in [t.get_text() for t in labels]
+    assert all(_inside(fig, t, renderer) for t in labels)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("n_outlets", [2, 3, 6])
+def test_emphasis_legend_clears_the_axis_label(n_outlets):
+    from narrative import figures
+
+    r = big_event(n_outlets=n_outlets, n_claims=30)
+    fig = dict(figures.draw_figures(r, "big", sentence_map=sentence_map(r)))["emphasis"]
+    renderer = _drawn(fig)
+    ax = fig.axes[0]
+    label, legend = ax.xaxis.label.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 < label.y0  # wholly below the label, not touching it
+    assert all(_inside(fig, t, renderer) for t in ax.get_legend().get_texts())
+    plt.close("all")
