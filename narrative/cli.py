@@ -168,7 +168,35 @@ def _out_outside_input(args) -> None:
         )
 
 
+def _check_paths_and_encoding(args) -> None:
+    """Refuse what no run can use: an empty path (an unset shell variable), a URL, an unknown encoding."""
+    import codecs
+
+    from .errors import InputError
+
+    for name, value in (("INPUT", args.input), ("--out", args.out)):
+        if not str(value).strip():
+            raise InputError(
+                f"{name} is empty (an unset shell variable?).",
+                fix=f"give {name} as a path; use '.' for the current folder.",
+            )
+    if "://" in str(args.input):
+        raise InputError(
+            f"INPUT {args.input!r} is a URL; narrative reads files and folders on disk, offline.",
+            fix="download the page or table first (e.g. curl -o page.html URL) and give its path.",
+        )
+    if args.encoding is not None:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise InputError(
+                f"--encoding {args.encoding!r} is not a text encoding Python knows.",
+                fix="give a codec name such as utf-8, cp1252, latin-1, utf-16 or koi8-r.",
+            ) from None
+
+
 def _compare(args, reporter: _Reporter) -> int:
+    _check_paths_and_encoding(args)
     _out_outside_input(args)
     if args.jobs is not None or args.dask or args.scheduler:
         return _compare_corpus(args, reporter)

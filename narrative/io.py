@@ -109,6 +109,15 @@ def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str
                 path=path,
                 fix="give the right --encoding, or save the file as UTF-8.",
             ) from None
+        try:
+            as_utf8 = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            as_utf8 = None
+        if as_utf8 is not None and as_utf8 != text.lstrip("\ufeff"):
+            note = (
+                f"{path}: read as {encoding}, as --encoding asks, but the file is valid UTF-8 and reads "
+                "differently as UTF-8; check its sentences, or leave --encoding out."
+            )
     elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         text = _decode_or_fail(data, "utf-32", path)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -144,6 +144,16 @@ def prepare_sentences(inp: Input, *, language: str = "en") -> pd.DataFrame:
     if inp.sentences is not None:
         sentences = inp.sentences.copy()
     else:
+        lengths = inp.articles["text"].str.len()
+        if (lengths > MAX_ARTICLE_CHARS).any():
+            art = inp.articles.loc[lengths.idxmax()]
+            raise InputError(
+                f"the article of outlet {art['outlet']!r} (event {art['event']!r}) has {int(lengths.max()):,} "
+                f"characters, more than the {MAX_ARTICLE_CHARS:,} one article may hold; is it a whole "
+                "corpus or a book in one file?",
+                path=art.get("source") or None,
+                fix="give one article per file (or per table row), and each news story as its own event.",
+            )
         sentences = segment(inp.articles, language=language)
         for art in inp.articles.itertuples(index=False):
             if not ((sentences["event"] == art.event) & (sentences["outlet"] == art.outlet)).any():
@@ -156,6 +166,17 @@ def prepare_sentences(inp: Input, *, language: str = "en") -> pd.DataFrame:
     if note:
         inp.note(note, kind="long_sentences", count=n_long)
     return validate_sentences(sentences)
+
+
+#: An event with more sentences that state a claim is refused: finding claims holds about 16
+#: matrices of n x n numbers.
+MAX_EVENT_SENTENCES = 6000
+#: An article longer than this (in characters) is refused before it is split into sentences.
+MAX_ARTICLE_CHARS = 10_000_000
+
+
+def _pair_memory_gb(n: int) -> float:
+    return 16 * 8 * n * n / 1e9
 
 
 def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
@@ -185,6 +206,18 @@ def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
         )
     for event, g in sentences.groupby("event", sort=False):
         outlets = list(dict.fromkeys(g["outlet"]))
+        n_claiming = int(g["text"].map(states_claim).sum()) if len(g) > MAX_EVENT_SENTENCES else 0
+        if n_claiming > MAX_EVENT_SENTENCES:
+            where = g["source"].iloc[0] if "source" in g.columns else source
+            raise InputError(
+                f"event {event!r} has {n_claiming:,} sentences that state a claim, more than the "
+                f"{MAX_EVENT_SENTENCES:,} one event may hold: claims are found by comparing every pair of an "
+                "event's sentences, so memory and time grow with the square "
+                f"(about {_pair_memory_gb(n_claiming):.0f} GB for this one).",
+                path=where,
+                fix="give each news story its own event (an 'event' column, or one folder per event); an event "
+                "is one story, whose articles hold tens to hundreds of sentences.",
+            )
         if len(outlets) < 2:
             where = g["source"].iloc[0] if "source" in g.columns else source
             raise InputError(

@@ -190,7 +190,10 @@ ERRORS = {
         ["a.csv, row 4", "repeats the table's header", "Fix:"],
     ),
     "only_invisible_characters": (
-        lambda t: (_folder(t / "in", {"alpha.txt": A, "beta.txt": B, "gamma.txt": "\u200b\u200b \u00a0\n\u2060\ufeff\n"}), []),
+        lambda t: (
+            _folder(t / "in", {"alpha.txt": A, "beta.txt": B, "gamma.txt": "\u200b\u200b \u00a0\n\u2060\ufeff\n"}),
+            [],
+        ),
         ["gamma.txt", "the article is empty", "invisible characters", "--skip-empty", "Fix:"],
     ),
     "dask_scheduler_not_an_address": (
@@ -488,6 +491,38 @@ def test_ten_thousand_one_word_sentences(tmp_path, capsys):
     got = _sentences_csv(out)
     assert got.loc[got["outlet"] == "gamma", "text"].tolist() == words
     assert got.loc[got["outlet"] == "gamma", "position"].tolist() == list(range(10_000))
+
+
+def test_event_too_large_to_align_is_refused_before_the_model_runs(tmp_path, capsys, monkeypatch):
+    import narrative.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_EVENT_SENTENCES", 40)
+    rows = [("a" if k % 2 else "b", f"Sentence number {k} says something new.") for k in range(60)]
+    src = _csv(tmp_path / "s.csv", pd.DataFrame(rows, columns=["outlet", "sentence"]))
+    code, _, err = run([str(src), "--out", str(tmp_path / "out"), "-q"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "event 's' has 60 sentences that state a claim, more than the 40" in err and "Fix:" in err
+
+
+def test_article_too_long_to_be_one_article_is_refused(tmp_path, capsys, monkeypatch):
+    import narrative.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_ARTICLE_CHARS", 1000)
+    src = _ab(tmp_path / "in", **{"gamma.txt": "The bridge opened. " * 100})
+    code, _, err = run([str(src), "--out", str(tmp_path / "out"), "-q"], capsys)
+    assert code == 2 and "gamma.txt" in err and "more than the 1,000 one article may hold" in err
+
+
+def test_empty_path_url_and_unknown_encoding_are_refused(tmp_path, capsys):
+    src = _ab(tmp_path / "in")
+    for args, expected in [
+        (["", "--out", str(tmp_path / "o")], "INPUT is empty"),
+        ([str(src), "--out", ""], "--out is empty"),
+        (["https://example.org/news.csv", "--out", str(tmp_path / "o")], "is a URL"),
+        ([str(src), "--out", str(tmp_path / "o"), "--encoding", "bogus"], "--encoding 'bogus' is not a text encoding"),
+    ]:
+        code, _, err = run([*args, "-q"], capsys)
+        assert code == 2 and expected in err and "Fix:" in err, (args, err)
 
 
 def test_non_english_emoji_and_right_to_left_text(tmp_path, capsys):
