@@ -346,6 +346,18 @@ def _note_unread(folder: Path, result: Input) -> None:
             kind="hidden_files",
             count=len(hidden),
         )
+    special = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.exists() and not p.is_file() and not p.is_dir() and not p.name.startswith(".")
+    )
+    if special:  # a named pipe, a socket, a device: never read (a pipe would block the run)
+        result.note(
+            f"{folder}: skipped {len(special)} item(s) that are not regular files but named pipes, sockets or "
+            f"devices ({_some(special)}).",
+            kind="special_files",
+            count=len(special),
+        )
     broken = sorted(p.name for p in folder.iterdir() if p.is_symlink() and not p.exists())
     if broken:
         result.note(

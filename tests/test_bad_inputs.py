@@ -525,6 +525,18 @@ def test_empty_path_url_and_unknown_encoding_are_refused(tmp_path, capsys):
         assert code == 2 and expected in err and "Fix:" in err, (args, err)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_named_pipe_in_an_event_folder_is_counted_not_read(tmp_path, capsys):
+    src = _ab(tmp_path / "in")
+    os.mkfifo(src / "pipe.txt")  # reading it would block the run
+    _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q", "--no-figures"],
+        capsys,
+        warnings=["skipped 1 item(s) that are not regular files but named pipes, sockets or devices (pipe.txt)"],
+        skipped={"special_files": 1},
+    )
+
+
 def test_non_english_emoji_and_right_to_left_text(tmp_path, capsys):
     texts = {
         "russian.txt": "Мэр открыл новый мост в понедельник. Строительство стоило два миллиона долларов.",
