@@ -23,6 +23,7 @@ sentence vectors, kept as the reference baseline.
 from __future__ import annotations
 
 import re
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -201,6 +202,13 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         self.n_features_in_ = X.shape[1]
         groups = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
         mask = np.ones(n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+        if texts is None and self.method == "pairwise" and n > 1 and self._reads_words():
+            warnings.warn(
+                "ClaimAligner.fit got no texts: the pair scorer's shared-word, name, number and token evidence "
+                "is then empty and few sentences match; pass texts= (the sentences) as find_claims does.",
+                UserWarning,
+                stacklevel=2,
+            )
         texts = [""] * n if texts is None else [str(t) for t in texts]
         if len(groups) != n or len(mask) != n or len(texts) != n:
             raise ValueError(f"groups, mask and texts must have {n} entries, like X.")
@@ -217,6 +225,14 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
             self._fit_pairwise(V, groups, mask, valid, texts, positions, tokens)
         self.n_clusters_ = int(self.labels_.max() + 1) if n else 0
         return self
+
+    def _reads_words(self) -> bool:
+        """Whether the pair scorer weighs evidence from the sentences' words (not only their vectors)."""
+        scorer = self.scorer
+        if scorer is None:
+            return True
+        features = scorer.get("features", ()) if isinstance(scorer, dict) else scorer.features
+        return any(f not in ("cos", "margin", "context", "transitive", "lead") for f in features)
 
     # -- pairwise -----------------------------------------------------------------
     def _fit_pairwise(self, V, groups, mask, valid, texts, positions, tokens):

@@ -1,5 +1,7 @@
 """The pairwise claim aligner: chain-free claims, several claims per sentence, determinism, confidence."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -249,3 +251,13 @@ def test_one_fact_found_first_in_two_pairs_of_outlets_is_one_claim(cross):
     P[0, 3] = P[3, 0] = 0.1
     members, _ = _greedy_claims(P, groups, np.ones(5, bool), threshold=0.15, second=0.25)
     assert [0, 1, 2, 3] not in _claim_sets(members)
+
+
+def test_fit_without_texts_warns_when_the_scorer_reads_words():
+    X = np.eye(4)[:, :3] + 0.1
+    with pytest.warns(UserWarning, match="got no texts"):
+        ClaimAligner().fit(X, groups=["a", "b", "a", "b"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ClaimAligner(scorer=COS_ONLY).fit(X, groups=["a", "b", "a", "b"])  # vectors only: nothing missing
+        ClaimAligner().fit(X, groups=["a", "b", "a", "b"], texts=["w x", "y z", "u v", "s t"])
