@@ -189,6 +189,18 @@ def test_onnx_batches_stay_under_the_token_budget_and_keep_each_vector(tmp_path)
     np.testing.assert_allclose(together[:10], alone, atol=1e-5)
 
 
+def test_onnx_vectors_are_the_same_bits_whatever_the_threads_and_batches(tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from narrative.embed import SentenceEncoder
+
+    texts = [f"Sentence {k} of the test, with {'more words ' * (k % 7)}in it." for k in range(70)]
+    pooled = SentenceEncoder(backend="onnx", cache_dir=tmp_path, threads=2).encode(texts)
+    one = SentenceEncoder(backend="onnx", cache_dir=tmp_path, threads=1)
+    parts = np.vstack([one.encode(texts[k : k + 9]) for k in range(0, len(texts), 9)])
+    np.testing.assert_array_equal(pooled, parts)  # bit for bit: one thread per batch, fixed order
+
+
 def test_one_pass_gives_the_vectors_and_token_vectors_of_separate_passes(encoder, tmp_path):
     from narrative.embed import SentenceEncoder
     from narrative.tokens import _encode_both, sentence_tokens
