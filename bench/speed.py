@@ -75,7 +75,7 @@ def _all_int8_ceiling(enc, sample, texts, work: Path):
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
 
-    from narrative.embed import _OnnxModel
+    from narrative.embed import _OnnxModel, _usable_cpus
 
     folder = Path(enc._locate()[0])
     fp32 = enc._models_dir() / enc._record["fingerprint"][:16] / "model.onnx"
@@ -86,13 +86,15 @@ def _all_int8_ceiling(enc, sample, texts, work: Path):
     )  # fmt: skip
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = 1  # as the shipped backends: one thread per batch, a batch per CPU
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     session = ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=int(enc._record["max_seq_length"]))
-    model = _OnnxModel(session, tokenizer, int(enc._record["max_seq_length"]), tokenizer.token_to_id("[PAD]"), None)
+    pad = tokenizer.token_to_id("[PAD]")
+    model = _OnnxModel(session, tokenizer, int(enc._record["max_seq_length"]), pad, _usable_cpus())
     model.encode(sample[:8], batch_size=enc.batch_size)
     t = time.perf_counter()
     timed = model.encode(sample, batch_size=enc.batch_size)

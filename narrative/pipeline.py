@@ -24,6 +24,7 @@ from .compare import (
     omissions_table,
     outlet_similarity,
 )
+from .defaults import SECONDARY_MARGIN
 from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
 from .errors import InputError
 from .io import Input, name_key, read_input
@@ -436,6 +437,9 @@ def compare(
         "settings": {
             "threshold": aligner.threshold,
             "aligner": {k: v for k, v in sorted(aligner.get_params().items())},
+            "secondary_margin_used": (
+                SECONDARY_MARGIN if getattr(aligner, "secondary_margin", None) == "auto" else aligner.secondary_margin
+            ),
             "language": language,
             "encoding": encoding,
             "skip_empty": skip_empty,
