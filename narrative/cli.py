@@ -257,6 +257,7 @@ def _compare_corpus(args, reporter: _Reporter) -> int:
         scheduler=args.scheduler,
         force=args.force,
         progress=not args.quiet,
+        command=["narrative", *args.argv],
     )
     for note in dict.fromkeys(run.notes):
         reporter.warn(note)

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .defaults import DEFAULT_THRESHOLD
 from .embed import DEFAULT_MODEL, SentenceEncoder
 from .errors import InputError
 
@@ -454,7 +455,7 @@ def _settings(
         "model": encoder.name,
         "backend": encoder.backend,
         "fingerprint": fp,
-        "threshold": threshold,
+        "threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
         "language": language,
         "encoding": encoding,
         "skip_empty": skip_empty,
@@ -481,6 +482,7 @@ def compare_corpus(
     dask: bool = False,
     scheduler: str | None = None,
     force: bool = False,
+    command: list | None = None,
     progress: bool = False,
 ) -> CorpusRun:
     """Compare every event of a corpus, one event per unit of work, resuming finished events.
@@ -509,6 +511,8 @@ def compare_corpus(
         see ``source``, ``out`` and ``cache_dir`` at the same paths.
     force : bool, default False
         Write into a non-empty folder that holds no earlier results.
+    command : list of str, optional
+        The command line, recorded in the combined ``provenance.json``.
 
     Returns
     -------
@@ -563,7 +567,9 @@ def compare_corpus(
     for m in markers:
         (run.reused if m["reused"] else run.computed).append(m["event"])
         run.notes.extend(m["notes"])
-    _combine(units, markers, out, settings, figures=figures, listing=listing)
+    engine = "dask" if (dask or scheduler is not None) else ("processes" if jobs > 1 else "one process")
+    how = {"engine": engine, "jobs": jobs, "threads_per_job": threads, "command": command}
+    _combine(units, markers, out, settings, figures=figures, listing=listing, how=how)
     run.seconds = time.perf_counter() - start
     return run
 
@@ -650,7 +656,7 @@ def _listing_notes(source, units):
     return listing
 
 
-def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listing=None) -> None:
+def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listing=None, how=None) -> None:
     """Assemble the combined files from the per-event results (skipped when already up to date)."""
     corpus_key = _digest([m["key"] for m in markers])
     prov_path = out / "provenance.json"
@@ -705,7 +711,7 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listin
     provenance = {
         "narrative": first.get("narrative"),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "command": None,
+        "command": (how or {}).get("command"),
         "libraries": first.get("libraries"),
         "model": first.get("model"),
         "settings": first.get("settings"),
@@ -713,6 +719,8 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listin
         "counts": counts,
         "notes": notes,
         "corpus": {"key": corpus_key, "events": len(units), "settings": settings},
+        # how the events ran (torch vectors can differ in their last bits with the threads: see the README)
+        "run": {k: v for k, v in (how or {}).items() if k != "command"},
     }
     sentences = tables["sentences"]
     result = Comparison(

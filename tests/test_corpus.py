@@ -29,6 +29,12 @@ def small_corpus(tmp_path, example_dir) -> Path:
     return root
 
 
+def narrative_threshold() -> float:
+    from narrative.defaults import DEFAULT_THRESHOLD
+
+    return DEFAULT_THRESHOLD
+
+
 def _files(out: Path) -> dict[str, bytes]:
     """The combined output files (not the per-event working folders), provenance without its timestamp."""
     files = {}
@@ -38,7 +44,8 @@ def _files(out: Path) -> dict[str, bytes]:
             data = p.read_bytes()
             if rel == "provenance.json":
                 prov = json.loads(data)
-                prov.pop("created")
+                for how in ("created", "command", "run"):  # when, and how the events ran
+                    prov.pop(how)
                 data = json.dumps(prov, sort_keys=True).encode()
             files[rel] = data
     return files
@@ -55,6 +62,9 @@ def test_processes_and_dask_give_the_same_files_as_one_process(small_corpus, tmp
     jobs = compare_corpus(small_corpus, tmp_path / "jobs", cache_dir=cache_dir, jobs=2, figures=True)
     assert jobs.computed == list(EVENTS)
     assert _files(tmp_path / "jobs") == reference
+    prov = json.loads((tmp_path / "jobs" / "provenance.json").read_text())
+    assert prov["run"] == {"engine": "processes", "jobs": 2, "threads_per_job": 1}
+    assert prov["corpus"]["settings"]["threshold"] == narrative_threshold()
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
         run = compare_corpus(
