@@ -85,7 +85,7 @@ ERRORS = {
     ),
     "unknown_encoding_name": (
         lambda t: (_ab(t / "in"), ["--encoding", "klingon-8"]),
-        ["alpha.txt", "klingon-8", "Fix:"],
+        ["--encoding 'klingon-8' is not a text encoding", "Fix:"],
     ),
     "table_missing_outlet_column": (
         lambda t: (_csv(t / "a.csv", pd.DataFrame({"source": ["x", "y"], "text": [A, B]})), []),
