@@ -358,7 +358,7 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
                 note(j, c, s)
             continue
         # Two claims of several outlets each (an event of four or more outlets): one claim
-        # when every pair of their sentences matches and no outlet is in both.
+        # when no outlet is in both and every sentence of the two matches most of the others.
         pair = next(
             (
                 (a, b)

@@ -148,14 +148,13 @@ def _nul_error(data: bytes, path) -> InputError:
     """The error for bytes holding NUL: binary data, text with stray NULs, or cut-short UTF-16."""
     head = data[:65536]
     if len(head) >= 4 and len(head) % 2:
-        for zeros, name in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
-            if zeros.count(0) >= 0.9 * len(zeros):
-                return InputError(
-                    f"the file looks like {name.upper()} text without a byte-order mark, "
-                    f"but its length ({len(data):,} bytes) is odd: it may be cut short.",
-                    path=path,
-                    fix="save it again as UTF-8 (UTF-16 text always has an even number of bytes).",
-                )
+        for name in _utf16_layouts(head):
+            return InputError(
+                f"the file looks like {name.upper()} text without a byte-order mark, "
+                f"but its length ({len(data):,} bytes) is odd: it may be cut short.",
+                path=path,
+                fix="save it again as UTF-8 (UTF-16 text always has an even number of bytes).",
+            )
     nuls = data.count(b"\x00")
     if nuls <= max(1, len(data) // 1000):
         cleaned = data.replace(b"\x00", b"")
@@ -184,16 +183,21 @@ def _utf16_without_bom(data: bytes) -> str | None:
     head = data[:65536]
     if len(head) < 4 or len(head) % 2 or b"\x00" not in head:
         return None
-    even, odd = head[0::2], head[1::2]
-    for zeros, name in ((odd, "utf-16-le"), (even, "utf-16-be")):
-        if zeros.count(0) >= 0.9 * len(zeros):
-            try:
-                text = data.decode(name)
-            except UnicodeDecodeError:
-                return None
-            if all(ch.isprintable() or ch in "\n\r\t" for ch in text[:2000]):
-                return name
+    for name in _utf16_layouts(head):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            return None
+        if all(ch.isprintable() or ch in "\n\r\t" for ch in text[:2000]):
+            return name
     return None
+
+
+def _utf16_layouts(head: bytes):
+    """The UTF-16 byte orders whose high bytes are nearly all zero in ``head`` (text of Latin letters)."""
+    for zeros, name in ((head[1::2], "utf-16-le"), (head[0::2], "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            yield name
 
 
 def _decode_or_fail(data: bytes, encoding: str, path) -> str:
