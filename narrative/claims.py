@@ -52,8 +52,10 @@ __all__ = [
 #: A claim is ``uncertain`` when its status changes with the threshold moved by this much either way.
 CONFIDENCE_BAND = 0.05
 
-#: Cosine similarity at which a headline states a claim of its article (used by the pipeline).
-HEADLINE_COSINE = 0.6
+#: Cosine similarity at which a headline (or a part of it) states the claims of its closest sentence.
+#: On 60 BASIL articles (84 headlines and parts), the closest sentence above 0.5 stated the
+#: headline's fact in most cases and below it mostly did not; the median closest cosine was 0.70.
+HEADLINE_COSINE = 0.5
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 #: Letters of scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar).

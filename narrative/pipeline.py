@@ -6,6 +6,7 @@ import datetime as _dt
 import functools
 import os
 import platform
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -252,21 +253,56 @@ def validate_sentences(sentences: pd.DataFrame, *, source=None) -> pd.DataFrame:
 
 
 def _headline_claims(articles, sentences, embeddings, encoder, cache, threshold):
-    """Claims each outlet states in its headline: title similar to one of its claim sentences."""
+    """Claims each outlet states in its headline.
+
+    The headline and each of its parts (:func:`headline_parts`) is matched to the outlet's own
+    sentences: a part states the claims of the sentence closest to it, and of any other sentence
+    within :data:`HEADLINE_CLOSEST` of that one, when they reach ``threshold``. So the sentence
+    that repeats a headline carries it, and a headline that joins two facts
+    ("X resigns, Y named successor") finds the sentence of each; a sentence that is merely on the
+    headline's topic does not.
+    """
     if articles is None or not articles["title"].astype(str).str.strip().any():
         return None
     with_title = articles[articles["title"].astype(str).str.strip() != ""]
-    titles = embed(with_title["title"].tolist(), encoder=encoder, cache=cache)
-    result = {}
-    for art, tvec in zip(with_title.itertuples(index=False), titles):
-        rows = sentences.index[(sentences["event"] == art.event) & (sentences["outlet"] == art.outlet)].to_numpy()
-        sims = embeddings[rows] @ tvec
+    parts = [headline_parts(title) for title in with_title["title"].astype(str)]
+    vectors = embed([p for ps in parts for p in ps], encoder=encoder, cache=cache)
+    events, outlets = sentences["event"].to_numpy(), sentences["outlet"].to_numpy()
+    claim_ids = sentences["claim_id"].to_numpy()
+    result, start = {}, 0
+    for art, ps in zip(with_title.itertuples(index=False), parts):
+        pvec, start = vectors[start : start + len(ps)], start + len(ps)
+        rows = np.flatnonzero((events == art.event) & (outlets == art.outlet) & (claim_ids != ""))
         ids = set()
-        for r, s in zip(rows, sims):
-            if s >= threshold:
-                ids.update(c for c in sentences.at[r, "claim_id"].split(";") if c)
+        if len(rows):
+            sims = embeddings[rows] @ pvec.T  # sentences x headline parts
+            best = sims.max(axis=0)
+            chosen = (sims >= np.maximum(threshold, best - HEADLINE_CLOSEST)) & (best >= threshold)
+            for r in rows[chosen.any(axis=1)]:
+                ids.update(c for c in claim_ids[r].split(";") if c)
         result[(art.event, art.outlet)] = ids
     return result
+
+
+#: A headline part states the claims of its closest sentence and of sentences this close to it.
+HEADLINE_CLOSEST = 0.05
+_QUOTES = "'\"\u2018\u2019\u201c\u201d "
+_HEADLINE_SPLIT = re.compile(r"\s*(?:[,;:|]|\s[-\u2013\u2014]\s)\s*")
+
+
+def headline_parts(title: str) -> list[str]:
+    """The headline, then its parts of three words or more split at , ; : | and spaced dashes.
+
+    >>> headline_parts("Trump Sends Investigators to Hawaii, Gains in GOP Presidential Primary Poll")
+    ['Trump Sends Investigators to Hawaii, Gains in GOP Presidential Primary Poll', \
+'Trump Sends Investigators to Hawaii', 'Gains in GOP Presidential Primary Poll']
+    >>> headline_parts("Obama: Vote Not Creating Jobs")
+    ['Obama: Vote Not Creating Jobs']
+    """
+    title = " ".join(title.split())
+    pieces = [p.strip(_QUOTES) for p in _HEADLINE_SPLIT.split(title)]
+    pieces = [p for p in pieces if len(p.split()) >= 3]
+    return [title, *pieces] if len(pieces) > 1 else [title]
 
 
 def _wants_tokens(aligner) -> bool:

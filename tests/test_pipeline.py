@@ -202,3 +202,29 @@ def test_report_coverage_grid_agrees_with_the_tables(example_result):
     # a sentence that four other outlets share links three of them and names the rest
     assert 'class="more" title="also in ' in page and "+1 more</span>" in page
     assert page.count('<td class="cell omitted"') == len(omitted)
+
+
+def test_headline_flags_the_claims_of_the_sentences_that_state_it(tmp_path, example_dir, encoder, cache_dir):
+    """A headline joining two facts flags the claims of the sentence stating each, and no other claim."""
+    event = tmp_path / "event"
+    event.mkdir()
+    for path in example_dir.glob("*.txt"):
+        (event / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    body = (event / "meridian-wire.txt").read_text(encoding="utf-8")
+    (event / "meridian-wire.txt").unlink()
+    # Its sentence "Konstantinovka is considered an important logistics hub ... in the Donetsk region"
+    # is on the headline's topic (cosine 0.63), not its fact.
+    title = "Ukrainian troops leave Konstantinovka in the Donetsk region, official says wounded soldiers were left behind"
+    (event / "meridian-wire.md").write_text(f"# {title}\n\n{body}", encoding="utf-8")
+    r = narrative.compare(event, model=encoder, cache_dir=cache_dir)
+    cov = r.coverage
+    assert cov.loc[cov["outlet"] != "meridian-wire", "headline"].isna().all()  # no title: unknown, not "no"
+    mine = cov[cov["outlet"] == "meridian-wire"]
+    assert mine["headline"].notna().all()
+    flagged = set(mine.loc[mine["headline"].astype(bool), "claim_id"])
+    s = r.sentences[r.sentences["outlet"] == "meridian-wire"].set_index("position")
+    assert "pulled out" in s.at[0, "text"] and "left wounded soldiers" in s.at[2, "text"]
+    stating = {c for pos in (0, 2) for c in s.at[pos, "claim_id"].split(";")}
+    assert "logistics hub" in s.at[6, "text"] and not set(s.at[6, "claim_id"].split(";")) <= stating
+    assert flagged == stating
+    assert len(flagged) < len(mine) / 2  # the rest of the article is on the topic, not in the headline
