@@ -214,7 +214,9 @@ def test_headline_flags_the_claims_of_the_sentences_that_state_it(tmp_path, exam
     (event / "meridian-wire.txt").unlink()
     # Its sentence "Konstantinovka is considered an important logistics hub ... in the Donetsk region"
     # is on the headline's topic (cosine 0.63), not its fact.
-    title = "Ukrainian troops leave Konstantinovka in the Donetsk region, official says wounded soldiers were left behind"
+    title = (
+        "Ukrainian troops leave Konstantinovka in the Donetsk region, official says wounded soldiers were left behind"
+    )
     (event / "meridian-wire.md").write_text(f"# {title}\n\n{body}", encoding="utf-8")
     r = narrative.compare(event, model=encoder, cache_dir=cache_dir)
     cov = r.coverage
