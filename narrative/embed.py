@@ -301,6 +301,11 @@ class SentenceEncoder:
         self.fingerprint_at()
         return int(self._record["dimension"])
 
+    @property
+    def reads_english_only(self) -> bool:
+        """True for the bundled model (all-MiniLM-L6-v2), which was trained on English text."""
+        return self.name.lower() in _PACKAGED
+
     def describe(self) -> dict:
         """Name, source, backend, revision and weight fingerprint, for provenance."""
         self._check()

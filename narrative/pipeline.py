@@ -29,7 +29,7 @@ from .defaults import SECONDARY_MARGIN
 from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
 from .errors import InputError
 from .io import Input, name_key, read_input
-from .segment import long_sentences_note, segment
+from .segment import language_note, long_sentences_note, segment
 
 __all__ = ["Comparison", "compare", "prepare_sentences", "validate_sentences", "OUTPUT_FILES"]
 
@@ -425,6 +425,10 @@ def compare(
         input_root = Path(source)
     sentences = prepare_sentences(inp, language=language)
     encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
+    if encoder.reads_english_only:
+        _, note = language_note(sentences, language=language)
+        if note:
+            inp.note(note)
     cache = EmbeddingCache(cache_dir) if use_cache else None
     if aligner is None:
         aligner = ClaimAligner() if threshold is None else ClaimAligner(threshold=threshold)

@@ -769,3 +769,22 @@ def test_html_page_with_almost_no_text_is_reported(tmp_path, capsys):
         warnings=["gamma.html: only", "word(s) of text found in this HTML page"],
     )
     assert "gamma" in set(_sentences_csv(out)["outlet"])  # kept, and said so
+
+
+GERMAN = (
+    "Die Truppen haben die Stadt in der Nacht zum Montag verlassen, wie ein örtlicher Beamter mitteilte. "
+    "Der Generalstab sprach von einer geplanten Verlegung auf besser geschützte Stellungen. "
+    "Die Angaben konnten nicht unabhängig überprüft werden. Die Behörden haben Busse organisiert, "
+    "um die verbliebenen Bewohner in Sicherheit zu bringen. Die Regierung äußerte sich nicht zu dem Rückzug."
+)
+
+
+def test_article_not_in_english_is_named_with_a_model_that_reads_it(tmp_path, capsys):
+    src = _ab(tmp_path / "in", **{"gamma.txt": GERMAN})
+    out, _, err = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["1 article(s) do not look like English", "outlet 'gamma'"],
+    )
+    assert "--model" in err and "paraphrase-multilingual" in err and "--language" in err
+    assert any("do not look like English" in note for note in _provenance(out)["notes"])

@@ -99,3 +99,23 @@ def test_unsupported_language_is_an_input_error():
     with pytest.raises(InputError, match="does not support language 'xx'") as info:
         split_sentences("Hello there.", language="xx")
     assert "ru" in info.value.fix and "en" in info.value.fix
+
+
+def test_language_note_names_the_articles_that_are_not_english(example_dir):
+    english = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(example_dir.glob("*.txt"))]
+    others = {
+        "de": "Die Truppen haben die Stadt in der Nacht verlassen, sagte ein Beamter am Montag. " * 4,
+        "ru": "Украинские войска покинули город ночью, сообщил местный чиновник в понедельник утром. " * 5,
+        "zh": "据当地官员称，乌克兰军队于十一月二十二日夜间撤出了该镇的阵地。总参谋部称这是有计划的调动。" * 3,
+    }
+    articles = pd.DataFrame(
+        [{"event": "e", "outlet": o, "text": t} for o, t in english + list(others.items())]
+        + [{"event": "e", "outlet": "short", "text": "Die Truppen sind weg."}]  # too short to judge
+    )
+    sentences = segment(articles)
+    assert seg.language_note(sentences[sentences["outlet"].isin([o for o, _ in english])]) == (0, None)
+    count, note = seg.language_note(sentences)
+    assert count == 3
+    assert all(f"outlet {o!r} (event 'e')" in note for o in others) and "'short'" not in note
+    assert "--language" in note
+    assert "--language" not in seg.language_note(sentences, language="de")[1]
