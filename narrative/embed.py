@@ -428,11 +428,9 @@ class SentenceEncoder:
         ids, batches = self._torch_batches(model, texts, show_progress_bar)
         outs = [None] * len(texts)
         for idx in batches:
-            chunk = model.encode(
-                [texts[i] for i in idx], batch_size=len(idx), output_value=None, convert_to_numpy=False
-            )
-            for i, out in zip(idx, chunk):
-                outs[i] = out
+            out = _forward(model, [texts[i] for i in idx])
+            for k, i in enumerate(idx):
+                outs[i] = {name: out[name][k] for name in ("sentence_embedding", "token_embeddings", "attention_mask")}
         sentence = torch.stack([o["sentence_embedding"] for o in outs])
         vectors = torch.nn.functional.normalize(sentence, p=2, dim=1).cpu().numpy()
         tokens = []
@@ -440,6 +438,20 @@ class SentenceEncoder:
             n = int(out["attention_mask"].sum())
             tokens.append((np.asarray(row_ids, dtype=np.int64), out["token_embeddings"][:n].float().cpu().numpy()))
         return np.ascontiguousarray(vectors, dtype=np.float32), tokens
+
+
+def _forward(model, texts: list) -> dict:
+    """One batch through a sentence-transformers model: its output features (token and sentence vectors).
+
+    What ``model.encode(texts, output_value=None)`` returns per text, without that path, which
+    sentence-transformers 6.0 and 6.1 break for a batch longer than a text-valued output feature.
+    """
+    import torch
+
+    features = model.preprocess(texts) if hasattr(model, "preprocess") else model.tokenize(texts)
+    features = {k: v.to(model.device) if isinstance(v, torch.Tensor) else v for k, v in features.items()}
+    with torch.inference_mode():
+        return model(features)
 
 
 _ONNX_FORMAT = "onnx-v3"
