@@ -234,11 +234,22 @@ def gold_sentences(gold: pd.DataFrame, *, articles=None) -> tuple[pd.DataFrame, 
                     "next to the gold file.",
                 )
         else:
-            if (g["text"] == "").any():
+            empty = g["text"].str.strip() == ""
+            if empty.all():
                 raise InputError(
                     f"event {event!r}: the gold file holds no sentence texts and no articles were found.",
                     path=file,
                     fix="put the articles in a folder named after the event next to the gold file, or give --articles.",
+                )
+            if empty.any():
+                r = g[empty].iloc[0]
+                raise InputError(
+                    f"gold sentence {r.outlet} {r.position} of event {event!r} has an empty 'text' "
+                    f"({int(empty.sum())} of the event's {len(g)} sentences do), and no articles were found to read "
+                    "it from.",
+                    path=file,
+                    fix=f"fill in the 'text' of that sentence (outlet {r.outlet!r}, index {r.position}), or put the "
+                    f"articles in a folder named {event!r} next to the gold file so that every text is read from them.",
                 )
             s = g.assign(source=g["file"])
         parts.append(s[["event", "outlet", "position", "text", "source"]])
@@ -340,6 +351,16 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def _rates(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1, NaN where undefined (0/0); F1 is ``2tp / (2tp + fp + fn)``."""
+    nan = float("nan")
+    p = tp / (tp + fp) if tp + fp else nan
+    r = tp / (tp + fn) if tp + fn else nan
+    if p + r > 0:
+        return p, r, 2 * p * r / (p + r)
+    return p, r, (0.0 if tp + fp + fn else nan)
+
+
 def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabelled: bool = False) -> pd.DataFrame:
     """Pair and unique precision / recall / F1 per event, and ``event == "overall"`` (micro-averaged).
 
@@ -355,7 +376,16 @@ def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabel
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SCORE_COLUMNS`.
+        Columns :data:`SCORE_COLUMNS`. A rate is NaN where it is undefined (0/0):
+        precision when the alignment predicts no positive, recall when the gold
+        has none (e.g. no cross-outlet pair sharing a claim, or no unique
+        sentence), F1 when neither has any. F1 is ``2tp / (2tp + fp + fn)``, so
+        it is 0 when one of precision and recall is undefined and the other 0.
+
+    Raises
+    ------
+    InputError
+        When ``drop_unlabelled`` leaves no sentence to score.
 
     Examples
     --------
@@ -369,6 +399,7 @@ def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabel
         predicted[["event", "outlet", "position", "claim_id"]], on=["event", "outlet", "position"], how="left"
     )
     if drop_unlabelled:
+        _unlabelled_events(gold)
         merged = merged[merged["gold"].map(_split).map(bool)]
     rows = []
     for event, g in merged.groupby("event", sort=False):
@@ -391,6 +422,22 @@ def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabel
     return _add_rates(counts)
 
 
+def _unlabelled_events(gold: pd.DataFrame) -> list[str]:
+    """The events whose every sentence has no gold claim; an error when that is every event."""
+    labelled = gold["gold"].map(_split).map(bool)
+    if labelled.any():
+        events = labelled.groupby(gold["event"], sort=False).any()
+        return [str(e) for e in events.index[~events]]
+    files = list(dict.fromkeys(gold["file"])) if "file" in gold.columns else []
+    whose = {0: "the gold table", 1: "this gold file"}.get(len(files), f"these {len(files)} gold files")
+    raise InputError(
+        f"every sentence of {whose} is unlabelled (its 'claims' list is empty), so --drop-unlabelled leaves "
+        "nothing to score.",
+        path=files[0] if len(files) == 1 else None,
+        fix="run without --drop-unlabelled, or label the sentences with the claims they state.",
+    )
+
+
 _COUNT_COLUMNS = ("sentences", "pair_tp", "pair_fp", "pair_fn", "unique_tp", "unique_fp", "unique_fn")
 
 
@@ -398,7 +445,7 @@ def _add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Precision / recall / F1 columns from the tp / fp / fn counts, in :data:`SCORE_COLUMNS` order."""
     counts = counts.copy()
     for kind in ("pair", "unique"):
-        prf = [_prf(a, b, c) for a, b, c in zip(counts[f"{kind}_tp"], counts[f"{kind}_fp"], counts[f"{kind}_fn"])]
+        prf = [_rates(a, b, c) for a, b, c in zip(counts[f"{kind}_tp"], counts[f"{kind}_fp"], counts[f"{kind}_fn"])]
         for k, name in enumerate(("precision", "recall", "f1")):
             counts[f"{kind}_{name}"] = [round(x[k], 4) for x in prf]
     return counts[list(SCORE_COLUMNS)]
@@ -432,7 +479,9 @@ def event_interval(scores: pd.DataFrame, *, level: float = 0.95, resamples: int 
     recall / F1 recomputed (micro-averaged, as :func:`pool_scores` does), and
     the central ``level`` share of those values is the interval. With eight
     events it is wide: read a difference between two methods smaller than
-    the interval as noise.
+    the interval as noise. Draws in which a metric is undefined (0/0, see
+    :func:`score_alignment`) are left out of its interval; a metric undefined
+    in every draw gets NaN.
 
     Parameters
     ----------
@@ -471,12 +520,13 @@ def event_interval(scores: pd.DataFrame, *, level: float = 0.95, resamples: int 
         tp, fp, fn = (sums[:, col[f"{kind}_{x}"]].astype(float) for x in ("tp", "fp", "fn"))
         with np.errstate(invalid="ignore", divide="ignore"):
             values = {
-                "precision": np.where(tp + fp > 0, tp / (tp + fp), 0.0),
-                "recall": np.where(tp + fn > 0, tp / (tp + fn), 0.0),
-                "f1": np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0),
+                "precision": np.where(tp + fp > 0, tp / (tp + fp), np.nan),
+                "recall": np.where(tp + fn > 0, tp / (tp + fn), np.nan),
+                "f1": np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan),
             }
         for name, v in values.items():
-            lo, hi = np.quantile(v, [(1 - level) / 2, (1 + level) / 2])
+            v = v[~np.isnan(v)]
+            lo, hi = np.quantile(v, [(1 - level) / 2, (1 + level) / 2]) if len(v) else (np.nan, np.nan)
             metric = f"{kind}_{name}"
             out.append({"metric": metric, "estimate": float(pooled[metric]), "low": round(float(lo), 4),
                         "high": round(float(hi), 4), "events": len(rows)})  # fmt: skip
@@ -581,7 +631,8 @@ def evaluate(
     Returns
     -------
     dict
-        ``scores`` (per event and overall, :func:`score_alignment`), ``interval``
+        ``scores`` (per event and overall, :func:`score_alignment`; NaN where a rate
+        is undefined, with a warning in ``notes``), ``interval``
         (95% bootstrap interval over events, :func:`event_interval`; None with one
         event), ``sweep`` (None without ``thresholds``), ``sentences`` (the
         pipeline's sentences table with ``gold``), ``notes``.
@@ -590,7 +641,13 @@ def evaluate(
     from .pipeline import compare
 
     gold = read_gold(gold) if not isinstance(gold, pd.DataFrame) else gold
+    emptied = _unlabelled_events(gold) if drop_unlabelled else []
     sentences, notes = gold_sentences(gold, articles=articles)
+    if emptied:
+        notes.append(
+            f"warning: --drop-unlabelled leaves nothing of {len(emptied)} event(s), whose every sentence is "
+            f"unlabelled: {', '.join(map(repr, emptied))}; they are not scored."
+        )
     model = DEFAULT_MODEL if model is None else model
     encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
     aligner = ClaimAligner() if aligner is None else aligner
@@ -616,6 +673,9 @@ def evaluate(
     table = predicted.merge(
         gold[["event", "outlet", "position", "gold"]], on=["event", "outlet", "position"], how="left"
     )
+    undefined = _undefined_note(scores, sweep)
+    if undefined:
+        notes.append(undefined)
     return {
         "scores": scores,
         "interval": event_interval(scores),
@@ -625,14 +685,74 @@ def evaluate(
     }
 
 
+_UNDEFINED = {
+    "pair_precision": "the alignment put no two sentences of different outlets in one claim",
+    "pair_recall": "the gold has no two sentences of different outlets that share a claim",
+    "pair_f1": "neither the gold nor the alignment has two sentences of different outlets sharing a claim",
+    "unique_precision": "the alignment called no sentence unique",
+    "unique_recall": "the gold has no unique sentence (every sentence shares a claim with another outlet)",
+    "unique_f1": "neither the gold nor the alignment has a unique sentence",
+}
+
+
+def _undefined_note(scores: pd.DataFrame, sweep: pd.DataFrame | None = None) -> str | None:
+    """One warning line naming the undefined (NaN) rates of a score table and its sweep, and why; None if none."""
+    parts = []
+    for metric, reason in _UNDEFINED.items():
+        where = []
+        events = scores.loc[scores[metric].isna(), "event"].astype(str).tolist()
+        if "overall" in events:
+            where.append("overall and every event")
+        elif events:
+            shown = ", ".join(map(repr, events[:3])) + (f" and {len(events) - 3} more" if len(events) > 3 else "")
+            where.append(f"event(s) {shown}")
+        if sweep is not None and sweep[metric].isna().any():
+            t = sweep.loc[sweep[metric].isna(), "threshold"]
+            where.append(
+                f"sweep threshold {t.iloc[0]:g}"
+                if len(t) == 1
+                else f"{len(t)} sweep thresholds from {t.min():g} to {t.max():g}"
+            )
+        if where:
+            parts.append(f"{metric.replace('_', ' ').replace('f1', 'F1')} for {', and '.join(where)}, as {reason}")
+    if not parts:
+        return None
+    return (
+        "warning: some scores are undefined (0/0), shown as n/a and left empty in the CSV files: "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+#: The most thresholds ``--sweep`` scores. Each threshold re-runs the alignment of every event: about 1.3 s
+#: for the 8 events (581 sentences) of the claims-gold dev set on two CPU cores, so 201 thresholds, the
+#: whole range 0:1 in steps of 0.005 (ten times finer than the sweeps the docs suggest), take about four
+#: minutes there. More is a mistyped STEP that runs for hours and can exhaust the memory (0:1:1e-9 asks for
+#: a billion thresholds).
+MAX_SWEEP_THRESHOLDS = 201
+
+
 def _parse_sweep(text: str) -> np.ndarray:
     try:
         lo, hi, step = (float(x) for x in text.split(":"))
     except ValueError:
-        raise InputError(f"--sweep must be LO:HI:STEP, e.g. 0.1:0.6:0.05; got {text!r}.") from None
-    if not (0 <= lo <= hi <= 1) or step <= 0:
-        raise InputError(f"--sweep needs 0 <= LO <= HI <= 1 and STEP > 0; got {text!r}.")
-    return np.round(np.arange(lo, hi + step / 2, step), 6)
+        raise InputError(
+            f"--sweep must be LO:HI:STEP; got {text!r}.", fix="write three numbers, e.g. --sweep 0.1:0.6:0.05."
+        ) from None
+    if not (0 <= lo <= hi <= 1) or not (0 < step < float("inf")):
+        raise InputError(
+            f"--sweep needs 0 <= LO <= HI <= 1 and STEP > 0; got {text!r}.",
+            fix="give thresholds between 0 and 1, the lower first, e.g. --sweep 0.1:0.6:0.05.",
+        )
+    count = (hi - lo) / step + 0.5
+    if count > MAX_SWEEP_THRESHOLDS:
+        many = f"{np.ceil(count):,.0f}" if count < 1e12 else f"about {count:.0e}" if count < np.inf else "countless"
+        raise InputError(
+            f"--sweep {text} asks for {many} thresholds; at most {MAX_SWEEP_THRESHOLDS:,} are scored, as each "
+            "re-runs the alignment of every event.",
+            fix=f"use a coarser STEP, e.g. --sweep {lo:g}:{hi:g}:{(hi - lo) / 100:.2g} (101 thresholds).",
+        )
+    return np.unique(np.round(np.arange(lo, hi + step / 2, step), 6))
 
 
 def evaluate_command(args, *, reporter) -> int:
@@ -669,19 +789,21 @@ def evaluate_command(args, *, reporter) -> int:
     ]
     threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
     print(f"threshold {threshold}")
-    print(out["scores"][cols].to_string(index=False))
+    print(out["scores"][cols].to_string(index=False, na_rep="n/a"))
     interval = out["interval"]
     if interval is not None:
         iv = interval.set_index("metric")
         print(
             f"\n95% interval over the {len(out['scores']) - 1} events (bootstrap): "
             + ", ".join(
-                f"{m.replace('_', ' ')} {iv.at[m, 'low']:.3f}-{iv.at[m, 'high']:.3f}" for m in ("pair_f1", "unique_f1")
+                f"{m.replace('_', ' ')} "
+                + ("n/a" if np.isnan(iv.at[m, "low"]) else f"{iv.at[m, 'low']:.3f}-{iv.at[m, 'high']:.3f}")
+                for m in ("pair_f1", "unique_f1")
             )
         )
     if out["sweep"] is not None:
         print("\nthreshold sweep (overall):")
-        print(out["sweep"][["threshold", *cols[2:]]].to_string(index=False))
+        print(out["sweep"][["threshold", *cols[2:]]].to_string(index=False, na_rep="n/a"))
     if args.out:
         folder = Path(args.out)
         try:

@@ -36,7 +36,10 @@ def test_event_interval_resamples_events_not_pairs():
     assert iv.at["pair_f1", "estimate"] == pytest.approx(2 / 3, abs=1e-4)
     # every resample is a mix of perfect events and the failed one: F1 from 0 to 1
     assert iv.at["pair_f1", "low"] == 0.0 and iv.at["pair_f1", "high"] == 1.0
-    assert (iv["low"] <= iv["estimate"]).all() and (iv["estimate"] <= iv["high"]).all()
+    defined = iv.loc[["pair_precision", "pair_recall", "pair_f1"]]
+    assert (defined["low"] <= defined["estimate"]).all() and (defined["estimate"] <= defined["high"]).all()
+    # no sentence is unique in the gold or the alignment: the unique rates are undefined, not 0
+    assert iv.loc[["unique_precision", "unique_recall", "unique_f1"], ["estimate", "low", "high"]].isna().all().all()
     assert iv["events"].eq(3).all()
     assert event_interval(scores).equals(event_interval(scores))  # seeded
     assert event_interval(scores[scores["event"].isin(["e1", "overall"])]) is None
@@ -221,3 +224,127 @@ def test_evaluate_uses_the_gold_texts_for_a_triplet_missing_from_basil(tmp_path,
     sentences, notes = gold_sentences(read_gold(gold_file), articles=basil_dir)
     assert len(sentences) == len(doc["sentences"])
     assert any("not in the BASIL articles found" in n for n in notes)
+
+
+_TEXTS = {
+    ("alpha", 0): "The mayor of Springfield resigned on Monday after a corruption probe.",
+    ("alpha", 1): "Police arrested two aides.",
+    ("beta", 0): "Springfield's mayor stepped down on Monday amid a corruption investigation.",
+    ("beta", 1): "Residents expressed relief.",
+}
+
+
+def _gold_file(path, claims, *, event="springfield", texts=None):
+    """A small gold file with the sentence texts: ``claims`` maps (outlet, index) to claim ids."""
+    texts = {**_TEXTS, **(texts or {})}
+    ids = sorted({c for cs in claims.values() for c in cs})
+    doc = {
+        "event": event,
+        "claims": {c: f"claim {c}" for c in ids},
+        "sentences": [{"outlet": o, "index": i, "text": texts[(o, i)], "claims": cs} for (o, i), cs in claims.items()],
+    }
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("sweep", ["0:1:0.0001", "0:1:1e-6", "0.2:0.3:1e-300"])
+def test_cli_evaluate_refuses_a_sweep_of_too_many_thresholds_before_loading_the_model(
+    tmp_path, capsys, monkeypatch, sweep
+):
+    import importlib
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(importlib.import_module("narrative.embed"), "SentenceEncoder", no_model)
+    gold = _gold_file(tmp_path / "g.json", {("alpha", 0): ["C1"], ("beta", 0): ["C1"]})
+    assert main(["evaluate", str(gold), "--sweep", sweep, "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "thresholds; at most 201 are scored" in err and "Fix: use a coarser STEP" in err
+    assert "Traceback" not in err
+
+
+def test_parse_sweep_accepts_the_finest_sweep_allowed():
+    from narrative.evaluate import MAX_SWEEP_THRESHOLDS, _parse_sweep
+
+    thresholds = _parse_sweep("0:1:0.005")
+    assert len(thresholds) == MAX_SWEEP_THRESHOLDS == 201
+    assert thresholds[0] == 0.0 and thresholds[-1] == 1.0
+    assert _parse_sweep("0.2:0.4:0.1").tolist() == [0.2, 0.3, 0.4]
+
+
+def test_cli_evaluate_drop_unlabelled_leaving_nothing_is_an_error(tmp_path, capsys, cache_dir):
+    gold = _gold_file(tmp_path / "g.json", {k: [] for k in _TEXTS})
+    assert main(["evaluate", str(gold), "--drop-unlabelled", "-q", "--cache-dir", str(cache_dir)]) == 2
+    err = capsys.readouterr().err
+    assert str(gold) in err and "every sentence of this gold file is unlabelled" in err
+    assert "Fix: run without --drop-unlabelled, or label the sentences" in err and "Traceback" not in err
+    with pytest.raises(InputError, match="leaves nothing to score"):
+        score_alignment(read_gold(gold), read_gold(gold).assign(claim_id=""), drop_unlabelled=True)
+
+
+def test_cli_evaluate_drop_unlabelled_warns_about_an_emptied_event(tmp_path, capsys, cache_dir):
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    _gold_file(folder / "a.json", {("alpha", 0): ["C1"], ("alpha", 1): ["C2"], ("beta", 0): ["C1"]}, event="a")
+    _gold_file(folder / "b.json", {("alpha", 0): [], ("beta", 0): []}, event="b")
+    out = tmp_path / "out"
+    code = main(["evaluate", str(folder), "--drop-unlabelled", "-q", "--cache-dir", str(cache_dir), "--out", str(out)])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "--drop-unlabelled leaves nothing of 1 event(s)" in err and "'b'" in err
+    assert pd.read_csv(out / "scores.csv")["event"].tolist() == ["a", "overall"]
+
+
+def test_score_alignment_leaves_undefined_rates_nan_and_keeps_the_defined_ones():
+    # every sentence states C1: the gold has cross-outlet pairs but no unique sentence
+    gold = pd.DataFrame({"event": "e", "outlet": list("aabb"), "position": [0, 1, 0, 1], "gold": "C1"})
+    s = score_alignment(gold, gold.assign(claim_id=["X", "Y", "X", "Z"])).set_index("event").loc["overall"]
+    assert (s["pair_tp"], s["pair_fp"], s["pair_fn"]) == (1, 0, 3)
+    assert s["pair_precision"] == 1.0 and s["pair_recall"] == 0.25 and s["pair_f1"] == 0.4
+    assert (s["unique_tp"], s["unique_fp"], s["unique_fn"]) == (0, 2, 0)
+    assert s["unique_precision"] == 0.0 and s["unique_f1"] == 0.0  # defined: two sentences wrongly called unique
+    assert pd.isna(s["unique_recall"])  # 0/0: the gold has no unique sentence
+    # nothing predicted and nothing in the gold: precision, recall and F1 all undefined
+    none = gold.assign(gold=["C1", "C2", "C3", "C4"])
+    s = score_alignment(none, none.assign(claim_id=["X", "Y", "Z", "W"])).set_index("event").loc["overall"]
+    assert s[["pair_precision", "pair_recall", "pair_f1"]].isna().all()
+    assert s[["unique_precision", "unique_recall", "unique_f1"]].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_event_interval_skips_draws_where_a_metric_is_undefined():
+    # e1 has no gold pair (recall 0/0 there), e2 has one, found; nobody predicted a unique sentence wrongly
+    counts = pd.DataFrame(
+        {"event": ["e1", "e2"], "sentences": 2, "pair_tp": [0, 1], "pair_fp": [0, 0], "pair_fn": [0, 0],
+         "unique_tp": [2, 0], "unique_fp": [0, 0], "unique_fn": [0, 0]}
+    )  # fmt: skip
+    iv = event_interval(counts).set_index("metric")
+    assert iv.at["pair_recall", "estimate"] == 1.0
+    assert iv.at["pair_recall", "low"] == 1.0 and iv.at["pair_recall", "high"] == 1.0  # draws of only e1 skipped
+    assert iv.at["unique_f1", "low"] == 1.0 and iv.at["unique_f1", "high"] == 1.0
+    # undefined in every draw: NaN, not 0
+    iv = event_interval(counts.assign(pair_tp=0)).set_index("metric")
+    assert iv.loc["pair_precision", ["estimate", "low", "high"]].isna().all()
+
+
+def test_cli_evaluate_prints_and_writes_undefined_scores_as_undefined(tmp_path, capsys, cache_dir):
+    gold = _gold_file(tmp_path / "g.json", {k: ["C1"] for k in _TEXTS})
+    out = tmp_path / "out"
+    assert main(["evaluate", str(gold), "-q", "--cache-dir", str(cache_dir), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "n/a" in captured.out and "nan" not in captured.out.lower()
+    warnings = [line for line in captured.err.splitlines() if "undefined" in line]
+    assert len(warnings) == 1
+    assert "unique recall for overall and every event, as the gold has no unique sentence" in warnings[0]
+    scores = pd.read_csv(out / "scores.csv")
+    assert scores["unique_recall"].isna().all() and scores["pair_recall"].notna().all()
+    header, first = (out / "scores.csv").read_text().splitlines()[:2]
+    assert first.split(",")[header.split(",").index("unique_recall")] == ""
+
+
+def test_cli_evaluate_names_the_sentence_with_an_empty_text(tmp_path, capsys):
+    gold = _gold_file(tmp_path / "g.json", {k: ["C1"] for k in _TEXTS}, texts={("beta", 1): ""})
+    assert main(["evaluate", str(gold), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert str(gold) in err and "gold sentence beta 1 of event 'springfield' has an empty 'text'" in err
+    assert "holds no sentence texts" not in err and "Fix: fill in the 'text'" in err and "Traceback" not in err
