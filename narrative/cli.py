@@ -135,7 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out of the scores the sentences the annotators gave no claim (e.g. a repeated headline)",
     )
     e.add_argument(
-        "--sweep", default=None, metavar="LO:HI:STEP", help="also score a threshold sweep, e.g. 0.4:0.8:0.05"
+        "--sweep",
+        default=None,
+        metavar="LO:HI:STEP",
+        help="also score a threshold sweep, e.g. 0.4:0.8:0.05 (at most 201 thresholds)",
     )
     _add_model_options(e)
     return parser
@@ -157,8 +160,15 @@ def _out_outside_input(args) -> None:
     from pathlib import Path
 
     from .errors import InputError
+    from .output import TABLE_COLUMNS
 
     source, out = Path(args.input).resolve(), Path(args.out).resolve()
+    if source.is_file() and source.parent == out and source.name in {*TABLE_COLUMNS, "report.html", "provenance.json"}:
+        raise InputError(
+            f"INPUT is the file {source.name} inside the output folder, which the results would replace.",
+            path=args.input,
+            fix="give --out another folder, or copy INPUT out of it first.",
+        )
     if source.is_dir() and (out == source or source in out.parents):
         raise InputError(
             "the output folder is inside the input folder, so a later run would read its results "

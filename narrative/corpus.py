@@ -160,7 +160,7 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
     skip_empty : bool, default False
         As in :func:`narrative.io.read_input`, for the errors reported while listing.
     """
-    from .io import ARTICLE_SUFFIXES, check_event_ids, is_parquet_dataset, read_input
+    from .io import ARTICLE_SUFFIXES, check_event_ids, event_subfolders, is_parquet_dataset, read_input
 
     if isinstance(source, pd.DataFrame):
         return _frame_units(source)
@@ -187,7 +187,7 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
 
         if articles(path):
             return [EventUnit(path.name, "folder", str(path), 0)]
-        subs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and articles(p))
+        subs = [p for p in event_subfolders(path) if articles(p)]
         if not subs:
             _no_events(path)
             read_input(path, encoding=encoding, skip_empty=skip_empty)  # the reader's own error for an odd folder
@@ -520,8 +520,11 @@ def compare_corpus(
     """
     if not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"the 'jobs' parameter must be a positive integer; got {jobs!r}.")
+    from .output import check_out_path
+
     start = time.perf_counter()
     out = Path(out)
+    check_out_path(out)
     if out.is_dir() and any(p for p in out.iterdir() if not p.name.startswith(".")):
         if not (out / "provenance.json").is_file() and not (out / "events").is_dir() and not force:
             raise InputError(

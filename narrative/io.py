@@ -18,6 +18,7 @@ Three input forms are accepted:
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import hashlib
 import os
@@ -130,9 +131,8 @@ def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str
             raise _nul_error(data, path)
         try:
             text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-            note = f"{path}: not valid UTF-8; read as Windows-1252 (Latin-1)."
+        except UnicodeDecodeError as exc:
+            text, note = _decode_not_utf8(data, exc, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\t\f\v")
     if text and controls > 0.05 * min(len(text), 65536):
@@ -142,6 +142,33 @@ def decode_bytes(data: bytes, *, path, encoding: str | None = None) -> tuple[str
             fix="remove it from the input folder, or save it as UTF-8 text.",
         )
     return text, note
+
+
+#: A byte that is not UTF-8, as ``errors="surrogateescape"`` decodes it, and its Windows-1252 character.
+_STRAY = re.compile("[\udc80-\udcff]")
+_STRAY_CP1252 = {0xDC00 + b: bytes([b]).decode("cp1252", errors="replace") for b in range(0x80, 0x100)}
+
+
+def _decode_not_utf8(data: bytes, error: UnicodeDecodeError, path) -> tuple[str, str]:
+    """Text of bytes that are not valid UTF-8, and a note saying how they were read.
+
+    A file that is UTF-8 but for a few stray bytes (text pasted from two sources) keeps its UTF-8
+    characters, and only the stray bytes are read as Windows-1252; other files are read as
+    Windows-1252 throughout.
+    """
+    line = data.count(b"\n", 0, error.start) + 1
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    stray = len(_STRAY.findall(text))
+    utf8 = sum(1 for ch in text if ord(ch) > 127) - stray
+    if utf8 and 4 * utf8 >= stray:  # real UTF-8 sequences: valid UTF-8 by chance is rare in other encodings
+        return text.translate(_STRAY_CP1252), (
+            f"{path}: {stray} byte(s) are not valid UTF-8 (first on line {line}); the rest of the file is UTF-8. "
+            "Those bytes were read as Windows-1252 characters; check that line, or save the file as UTF-8."
+        )
+    return data.decode("cp1252", errors="replace"), (
+        f"{path}: not valid UTF-8; read as Windows-1252 (Latin-1). The first byte that is not UTF-8 is on line "
+        f"{line}; if letters look wrong, give the file's encoding with --encoding."
+    )
 
 
 def _nul_error(data: bytes, path) -> InputError:
@@ -231,44 +258,100 @@ def _read_bytes(path: Path, files: dict) -> bytes:
 
 # --------------------------------------------------------------------------- articles
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_PREFIX = re.compile(r"^\s{0,3}(?:>+\s?|[-*+]\s+|\d+[.)]\s+)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_HTML_CODE_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 
 
-def _markdown_to_text(text: str) -> tuple[str, str]:
-    """Plain text and title (first level-1 heading) of a Markdown article."""
+def _markdown_to_text(text: str) -> tuple[str, str, dict]:
+    """Plain text, title and what was left out of a Markdown article.
+
+    The title is the first level-1 heading (else a ``title:`` of YAML front matter). Front
+    matter, fenced code blocks, images, HTML comments, scripts and tags are left out and counted;
+    table rows are kept as text, their cells joined by commas.
+    """
+    dropped = {}
     title = ""
-    lines = []
+    front = _MD_FRONT_MATTER.match(text)
+    if front:
+        text = text[front.end() :]
+        dropped["front matter"] = 1
+        for line in front.group(1).split("\n"):
+            if m := re.match(r"\s*title\s*:\s*(.+?)\s*$", line, re.I):
+                title = m.group(1).strip("'\" ")
+    for name, pattern in (
+        ("HTML comment(s)", _HTML_COMMENT), ("script or style block(s)", _HTML_CODE_BLOCK), ("image(s)", _MD_IMAGE),
+        ("HTML tag(s)", _HTML_TAG),
+    ):  # fmt: skip
+        text, n = pattern.subn("", text)
+        if n:
+            dropped[name] = n
+    heading_title = ""
+    lines, fence = [], None
     for line in text.split("\n"):
+        opening = _MD_FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            dropped["code block(s)"] = dropped.get("code block(s)", 0) + 1
+            lines.append("")
+            continue
         heading = re.match(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$", line)
         if heading:
-            if not title and heading.group(1) == "#":
-                title = heading.group(2)
+            if not heading_title and heading.group(1) == "#":
+                heading_title = heading.group(2)
                 continue
             lines.extend(["", heading.group(2), ""])
             continue
         if re.match(r"^\s{0,3}([-*_]\s*){3,}$", line):  # thematic break
             lines.append("")
             continue
+        if _MD_TABLE_ROW.match(line):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):  # the row under the header
+                continue
+            lines.extend([", ".join(c for c in cells if c), ""])  # a row is a paragraph of its own
+            continue
         line = _MD_PREFIX.sub("", line)
         line = _MD_LINK.sub(r"\1", line)
         line = _MD_EMPHASIS.sub(r"\2", line)
-        lines.append(line)
-    return "\n".join(lines), title
+        lines.append(re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", line))  # as Markdown shows it
+    return "\n".join(lines), heading_title or title, dropped
 
 
 class EmptyArticleError(InputError):
     """An article file with no text: an error, or skipped with a warning when asked to."""
 
 
+#: An HTML tag, comment or doctype.
+_HTML_TAG = re.compile(
+    r"<(?:[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9-]*\s*|!--.*?--|![a-zA-Z][^<>]*)>", re.S
+)
+
+
 def _html_to_text(text: str, path) -> tuple[str, str, str]:
     """Main text, title and date of an HTML page, through trafilatura."""
+    import logging
+
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        text, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
-    )
+    quiet = logging.getLogger("trafilatura")
+    level, quiet.level = quiet.level, logging.CRITICAL  # its parse messages are not the user's concern
+    try:
+        doc = trafilatura.bare_extraction(
+            text, with_metadata=True, include_comments=False, include_tables=False, favor_recall=True
+        )
+    finally:
+        quiet.setLevel(level)
     body = (doc.text if doc is not None else "") or ""
     if is_blank(body):
         raise EmptyArticleError(
@@ -284,6 +367,38 @@ def _html_to_text(text: str, path) -> tuple[str, str, str]:
     return "\n\n".join(lines), title, (doc.date or "")
 
 
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+_KNOWN_TAG = re.compile(
+    r"</?(?:p|br|div|span|a|html|head|body|script|style|li|ul|ol|img|strong|em|b|i|h[1-6]|table|tr|td|th|section|"
+    r"article|header|footer|nav|meta|link|iframe|figure|blockquote)\b[^<>]*>",
+    re.IGNORECASE,
+)
+
+
+def markup_problem(text: str) -> str | None:
+    """What markup a plain text really holds (an HTML page or fragment, an RTF document), or None."""
+    if text.lstrip().startswith("{\\rtf"):
+        return "an RTF document (word-processor markup)"
+    tags = _KNOWN_TAG.findall(text[:200_000])
+    if len(tags) >= 2:
+        return f"HTML markup ({len(tags)} tags such as {tags[0][:30]!r})"
+    return None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding an HTML page declares in a ``<meta>`` tag near its start (None for none, unknown or UTF-8)."""
+    found = _META_CHARSET.search(data[:8192])
+    if found is None:
+        return None
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return None if name in ("utf-8", "utf-8-sig") else name
+
+
 def read_article_file(path, *, event: str | None = None, encoding: str | None = None, files=None, notes=None):
     """Read one outlet's article from a ``.txt``, ``.md`` or ``.html`` file.
 
@@ -291,12 +406,28 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
     """
     path = Path(path)
     files = {} if files is None else files
-    text, note = decode_bytes(_read_bytes(path, files), path=path, encoding=encoding)
+    suffix = path.suffix.lower()
+    data = _read_bytes(path, files)
+    declared = _declared_charset(data) if suffix in (".html", ".htm") and encoding is None else None
+    text = None
+    if declared is not None:  # a page that is not UTF-8 is read in the encoding it declares
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text, _ = decode_bytes(data, path=path, encoding=declared)
+                note = f"{path}: not UTF-8; read as {declared}, the encoding the page declares in its <meta> tag."
+            except InputError:
+                text = None
+    if text is None:
+        text, note = decode_bytes(data, path=path, encoding=encoding)
     if note and notes is not None:
         notes.append(note)
     title, published = "", ""
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
+    if suffix in (".html", ".htm") and text.strip() and not _HTML_TAG.search(text):
+        if notes is not None:
+            notes.append(f"{path}: holds no HTML tags; read as plain text.")
+    elif suffix in (".html", ".htm"):
         if text.strip():
             text, title, published = _html_to_text(text, path)
             words = len(text.split())
@@ -305,11 +436,23 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
                     f"{path}: only {words} word(s) of text found in this HTML page; check that it is the article "
                     "itself (a page built by JavaScript holds its text only once a browser has run it)."
                 )
+    elif suffix == ".txt" and (markup := markup_problem(text)):
+        raise InputError(
+            f"the file holds {markup}, not plain text.",
+            path=path,
+            fix="save it as plain text or Markdown"
+            + (", or rename it to .html so its article text is extracted." if "HTML" in markup else "."),
+        )
     elif suffix == ".md":
-        text, title = _markdown_to_text(text)
+        text, title, dropped = _markdown_to_text(text)
+        if dropped and notes is not None:
+            what = ", ".join(k if k == "front matter" else f"{n} {k}" for k, n in dropped.items())
+            notes.append(f"{path}: left out of the Markdown article's text: {what}.")
     if is_blank(text):
         raise EmptyArticleError(
-            "the article is empty (no text, or only whitespace and invisible characters).",
+            f"the article has a headline ({title[:80]!r}) but no text below it."
+            if title.strip()
+            else "the article is empty (no text, or only whitespace and invisible characters).",
             path=path,
             fix="add the article's text, or remove the file.",
         )
@@ -340,8 +483,39 @@ def _other_files(folder: Path) -> list[Path]:
     )
 
 
+def _loops_back(p: Path, folder: Path) -> bool:
+    """A link to ``folder`` itself or to a folder above it: reading it would go round in a loop."""
+    if not p.is_symlink():
+        return False
+    try:
+        target = p.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False  # a broken or self-referring link: reported as a link whose target does not exist
+    here = folder.resolve()
+    return target == here or target in here.parents
+
+
+def event_subfolders(folder: Path) -> list[Path]:
+    """The sub-folders of ``folder`` that may be events: not hidden, not '_'-prefixed, not links back up."""
+    return sorted(
+        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and not _loops_back(p, folder)
+    )
+
+
+def _note_loops(folder: Path, result: Input) -> None:
+    loops = sorted(p.name for p in folder.iterdir() if _loops_back(p, folder))
+    if loops:
+        result.note(
+            f"{folder}: skipped {len(loops)} link(s) that point back to this folder or a folder above it "
+            f"({_some(loops)}).",
+            kind="looping_links",
+            count=len(loops),
+        )
+
+
 def _note_unread(folder: Path, result: Input) -> None:
     """Count and report article-like entries that are not read: hidden files, broken links."""
+    _note_loops(folder, result)
     hidden = sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES)
     if hidden:
         result.note(
@@ -402,7 +576,9 @@ def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool =
             row = read_article_file(path, event=folder.name, encoding=encoding, files=result.files, notes=result.notes)
         except EmptyArticleError as exc:
             if not skip_empty:
-                exc.fix = f"{exc.fix[:-1]}, or run with --skip-empty (skip_empty=True) to leave such files out."
+                exc.fix = (
+                    f"{exc.fix[:-1]}, or run with --skip-empty (in Python: skip_empty=True) to leave such files out."
+                )
                 raise
             result.note(f"{exc.message.split(' Fix:')[0]} The file was skipped.", kind="empty_files")
             continue
@@ -445,8 +621,8 @@ def check_event_ids(folder: Path, event_folders) -> None:
 
 def note_skipped_folders(folder: Path, result: Input) -> None:
     """Count and report the sub-folders of a folder of event folders that are not read as events."""
-    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    left = [p for p in subfolders if not _article_files(p)]
+    _note_loops(folder, result)
+    left = [p for p in event_subfolders(folder) if not _article_files(p)]
     if left:
         result.note(
             f"{folder}: skipped {len(left)} sub-folder(s) that hold no article files ({_some(p.name for p in left)}); an event "
@@ -466,8 +642,7 @@ def note_skipped_folders(folder: Path, result: Input) -> None:
 def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
     result = Input()
     files = _article_files(folder)
-    subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    event_folders = [p for p in subfolders if _article_files(p)]
+    event_folders = [p for p in event_subfolders(folder) if _article_files(p)]
     if files and event_folders:
         raise InputError(
             f"the folder holds both article files ({files[0].name}, ...) and event folders ({event_folders[0].name}, ...).",
@@ -508,6 +683,7 @@ def read_table(path, *, encoding: str | None = None) -> Input:
     result = Input()
     data = _read_bytes(path, result.files)
     suffix = path.suffix.lower()
+    lines = None
     try:
         if suffix == ".parquet":
             import io as _io
@@ -522,15 +698,19 @@ def read_table(path, *, encoding: str | None = None) -> Input:
             import io as _io
 
             if suffix == ".jsonl":
-                frame = _read_jsonl(text, path)
+                frame, lines = _read_jsonl(text, path)
             elif suffix == ".tsv":
+                _check_header(text.lstrip("\ufeff").split("\n", 1)[0].split("\t"), path)
                 frame = _read_tsv(text)
             else:
+                import csv
+
                 header = text.lstrip("\ufeff").split("\n", 1)[0]
                 sep = ","
                 if "," not in header and ";" in header:
                     sep = ";"
                     result.note(f"{path}: the columns are separated by ';' (as some spreadsheet programs save CSV).")
+                _check_header(next(csv.reader([header], delimiter=sep), []), path)
                 frame = pd.read_csv(_io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except InputError:
         raise
@@ -538,9 +718,11 @@ def read_table(path, *, encoding: str | None = None) -> Input:
         raise InputError(
             f"cannot parse the {suffix[1:].upper()} table ({type(exc).__name__}: {str(exc).strip()[:200]}).",
             path=path,
-            fix=f"check that the file is a valid {suffix[1:].upper()} table with a header row.",
+            fix="check that every line is one JSON object."
+            if suffix == ".jsonl"
+            else f"check that the file is a valid {suffix[1:].upper()} table with a header row.",
         ) from None
-    return _table_to_input(frame, path, result)
+    return _table_to_input(frame, path, result, rows=lines)
 
 
 def _read_tsv(text: str) -> pd.DataFrame:
@@ -585,10 +767,14 @@ def _unquote(cell: str) -> str:
     return cell
 
 
-def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _read_jsonl(text: str, path: Path) -> tuple[pd.DataFrame, list[int]]:
+    """The records of a JSONL table and the line number of each (blank lines are skipped)."""
     import json
 
-    records = []
+    records, lines = [], []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -608,8 +794,19 @@ def _read_jsonl(text: str, path: Path) -> pd.DataFrame:
                 row=number,
                 fix='write one JSON object per line, e.g. {"outlet": "...", "text": "..."}.',
             )
+        for key, value in record.items():
+            if isinstance(value, str) and _SURROGATE.search(value):
+                raise InputError(
+                    f"the value of {key!r} holds an unpaired surrogate escape "
+                    f"({_SURROGATE.search(value).group().encode('unicode_escape').decode()}), which is not text.",
+                    path=path,
+                    row=number,
+                    fix="correct or remove the escape (a character outside the Basic Multilingual Plane needs "
+                    "its two \\uXXXX halves together).",
+                )
         records.append(record)
-    return pd.DataFrame.from_records(records)
+        lines.append(number)
+    return pd.DataFrame.from_records(records), lines
 
 
 def _suggest(name: str, columns) -> str:
@@ -645,6 +842,21 @@ def check_event_column(event: pd.Series, rownum, path) -> None:
             )
 
 
+def _check_header(names, path) -> None:
+    """Refuse a header that names one column twice (up to case and spaces); pandas would rename one."""
+    names = [str(n) for n in names]
+    keys = [n.strip().lower() for n in names]
+    repeated = next((k for k in keys if keys.count(k) > 1), None)
+    if repeated is not None:
+        same = [n for n, k in zip(names, keys) if k == repeated]
+        raise InputError(
+            f"the table has {len(same)} columns named {repeated!r} (up to case and spaces: "
+            f"{', '.join(repr(n) for n in same)}).",
+            path=path,
+            fix="keep one of them, or rename the others.",
+        )
+
+
 def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None) -> Input:
     """Check a table and read it as articles ('text') or sentences ('sentence').
 
@@ -652,17 +864,9 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
     is part of it (one event of a Parquet dataset); default the row order.
     """
     original = [str(c) for c in frame.columns]
+    _check_header(original, path)
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     cols = list(frame.columns)
-    repeated = sorted({c for c in cols if cols.count(c) > 1})
-    if repeated:
-        names = [o for o in original if o.strip().lower() == repeated[0]]
-        raise InputError(
-            f"the table has {len(names)} columns named {repeated[0]!r} (up to case and spaces: "
-            f"{', '.join(repr(n) for n in names)}).",
-            path=path,
-            fix="keep one of them, or rename the others.",
-        )
     if "outlet" not in cols:
         raise InputError(
             f"the table has no 'outlet' column{_suggest('outlet', cols)}; its columns are {cols}.",
@@ -705,15 +909,21 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
     def column(name, default=""):
         if name not in frame.columns:
             return pd.Series([default] * len(frame), index=frame.index, dtype=object)
-        nested = frame[name].map(lambda v: isinstance(v, (list, tuple, dict, set, np.ndarray)))
-        if nested.any():
-            k = int(nested.to_numpy().nonzero()[0][0])
-            kind = type(frame[name].iloc[k]).__name__
+        kinds = frame[name].map(lambda v: _cell_kind(v, textual=name in ("text", "sentence")))
+        odd = kinds.notna()
+        if odd.any():
+            k = int(odd.to_numpy().nonzero()[0][0])
+            kind = kinds.iloc[k]
+            fix = {
+                "bytes": f"store '{name}' as a string column (decode the bytes as UTF-8 before writing the table).",
+                "a number": f"give '{name}' as text (in JSON, in quotation marks).",
+                "a true/false value": f"give '{name}' as text.",
+            }.get(kind, f"give '{name}' as one plain string per row (e.g. join a list of paragraphs with blank lines).")
             raise InputError(
-                f"the '{name}' cell holds a {kind}, not text ({int(nested.sum())} row(s) like this).",
+                f"the '{name}' cell holds {kind}, not text ({int(odd.sum())} row(s) like this).",
                 path=path,
                 row=int(rownum[k]),
-                fix=f"give '{name}' as one plain string per row (e.g. join a list of paragraphs with blank lines).",
+                fix=fix,
             )
         return frame[name].map(lambda v: default if _is_missing(v) else str(v))
 
@@ -739,6 +949,16 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
             f"{path}: removed spaces around {trimmed} outlet or event name(s).", kind="trimmed_names", count=trimmed
         )
 
+    name = "text" if has_text else "sentence"
+    marked = column(name).map(markup_problem)
+    if marked.notna().any():
+        k = int(marked.notna().to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"the '{name}' cell holds {marked.iloc[k]}, not plain text ({int(marked.notna().sum())} row(s) like this).",
+            path=path,
+            row=int(rownum[k]),
+            fix="strip the markup from the cells (or give each HTML page as its own .html file).",
+        )
     if has_text:
         text = column("text")
         empty = text.map(is_blank)
@@ -826,6 +1046,19 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
     keyed = sentences.sort_values(["_group", "position"], kind="stable").reset_index(drop=True)
     result.sentences = keyed[SENTENCE_COLUMNS]
     return result
+
+
+def _cell_kind(value, *, textual: bool) -> str | None:
+    """What a table cell holds when it is not text that can be read as such (None when it can)."""
+    if isinstance(value, (list, tuple, dict, set, np.ndarray)):
+        return f"a {type(value).__name__}"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "bytes"
+    if textual and isinstance(value, (bool, np.bool_)):
+        return "a true/false value"
+    if textual and isinstance(value, (int, float, np.number)) and not _is_missing(value):
+        return "a number"
+    return None
 
 
 def _is_missing(value) -> bool:

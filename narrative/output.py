@@ -44,7 +44,20 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def check_out_path(out: Path) -> None:
+    """Refuse an output path that no folder can be made at: a file, or a link to nothing."""
+    if out.is_symlink() and not out.exists():
+        raise InputError(
+            f"the output path is a link to {os.readlink(out)!r}, which does not exist.",
+            path=out,
+            fix="create the folder the link points to, or give another folder with --out.",
+        )
+    if out.exists() and not out.is_dir():
+        raise InputError("the output path exists and is not a folder.", path=out, fix="give a folder path with --out.")
+
+
 def _prepare_folder(out: Path, force: bool) -> None:
+    check_out_path(out)
     if out.exists() and not out.is_dir():
         raise InputError("the output path exists and is not a folder.", path=out, fix="give a folder path with --out.")
     if out.is_dir():

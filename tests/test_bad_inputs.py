@@ -46,6 +46,19 @@ def _csv(path: Path, frame: pd.DataFrame) -> Path:
     return path
 
 
+def _parquet_bytes(path: Path) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"outlet": ["x", "y"], "text": [A.encode(), B.encode()]}), path)
+    return path
+
+
+def _dangling(link: Path) -> Path:
+    link.symlink_to(link.parent / "absent-folder")
+    return link
+
+
 def run(args, capsys):
     """Run the CLI; return (exit code, stdout, stderr); no traceback may appear."""
     code = main(["compare", *args])
@@ -283,6 +296,76 @@ ERRORS = {
     "cache_database_cannot_be_opened": (
         lambda t: (_ab(t / "in"), ["--cache-dir", str(_folder(t / "cache" / "embeddings-v1.sqlite3", {}).parent)]),
         ["cache", "cannot use the embedding cache folder", "Fix:"],
+    ),
+    "txt_holding_an_html_page": (
+        lambda t: (_ab(t / "in", **{"gamma.txt": f"<html><body><p>{C}</p></body></html>"}), []),
+        ["gamma.txt", "holds HTML markup", "rename it to .html", "Fix:"],
+    ),
+    "txt_holding_rtf": (
+        lambda t: (_ab(t / "in", **{"gamma.txt": "{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 Times;}} " + C + "}"}), []),
+        ["gamma.txt", "an RTF document", "save it as plain text", "Fix:"],
+    ),
+    "csv_text_cells_holding_html": (
+        lambda t: (_csv(t / "a.csv", pd.DataFrame({"outlet": ["x", "y"], "text": [A, f"<p>{B}</p><br/>"]})), []),
+        ["a.csv, row 3", "'text' cell holds HTML markup", "(1 row(s) like this)", "Fix:"],
+    ),
+    "csv_with_two_text_columns": (
+        lambda t: (_table(t / "a.csv", f'outlet,text,text\nx,"{A}",more\ny,"{B}",more\n'), []),
+        ["a.csv", "2 columns named 'text'", "Fix:"],
+    ),
+    "tsv_with_two_text_columns": (
+        lambda t: (_table(t / "a.tsv", f"outlet\ttext\tText\nx\t{A}\tm\ny\t{B}\tm\n"), []),
+        ["a.tsv", "2 columns named 'text'", "'text', 'Text'", "Fix:"],
+    ),
+    "parquet_text_as_bytes": (
+        lambda t: (_parquet_bytes(t / "a.parquet"), []),
+        ["a.parquet, row 1", "'text' cell holds bytes", "Fix:"],
+    ),
+    "jsonl_text_that_is_a_number": (
+        lambda t: (
+            _table(t / "a.jsonl", json.dumps({"outlet": "x", "text": A}) + "\n" + '{"outlet": "y", "text": 12345}\n'),
+            [],
+        ),  # fmt: skip
+        ["a.jsonl, row 2", "'text' cell holds a number", "Fix:"],
+    ),
+    "jsonl_rows_are_counted_in_lines": (
+        lambda t: (
+            _table(
+                t / "a.jsonl",
+                json.dumps({"outlet": "x", "text": A}) + "\n\n\n" + json.dumps({"outlet": "y", "text": " "}) + "\n",
+            ),
+            [],
+        ),  # fmt: skip
+        ["a.jsonl, row 4", "have no text", "Fix:"],
+    ),
+    "jsonl_with_an_unpaired_surrogate": (
+        lambda t: (
+            _table(
+                t / "a.jsonl",
+                json.dumps({"outlet": "x", "text": A}) + "\n" + '{"outlet": "y", "text": "a \\ud800 b"}\n',
+            ),
+            [],
+        ),  # fmt: skip
+        ["a.jsonl, row 2", "unpaired surrogate", "Fix:"],
+    ),
+    "markdown_with_a_headline_and_no_text": (
+        lambda t: (_ab(t / "in", **{"gamma.md": "# Bridge opens\n\n"}), []),
+        ["gamma.md", "has a headline ('Bridge opens') but no text below it", "Fix:"],
+    ),
+    "input_table_the_results_would_replace": (
+        lambda t: (
+            _csv(_folder(t / "res", {}) / "sentences.csv", pd.DataFrame({"outlet": ["x", "y"], "sentence": [A, B]})),
+            ["--out", str(t / "res"), "--force"],
+        ),
+        ["sentences.csv", "which the results would replace", "Fix:"],
+    ),
+    "output_path_is_a_link_to_nothing": (
+        lambda t: (_ab(t / "in"), ["--out", str(_dangling(t / "out-link"))]),
+        ["out-link", "is a link to", "which does not exist", "Fix:"],
+    ),
+    "output_path_is_a_link_to_nothing_in_a_corpus_run": (
+        lambda t: (_folder(_ab(t / "in" / "e1").parent, {}), ["--jobs", "1", "--out", str(_dangling(t / "out-link"))]),
+        ["out-link", "is a link to", "which does not exist", "Fix:"],
     ),
     "model_that_does_not_exist": (
         lambda t: (_ab(t / "in"), ["--model", "no-such-org/no-such-model-xyz"]),
@@ -788,3 +871,89 @@ def test_article_not_in_english_is_named_with_a_model_that_reads_it(tmp_path, ca
     )
     assert "--model" in err and "paraphrase-multilingual" in err and "--language" in err
     assert any("do not look like English" in note for note in _provenance(out)["notes"])
+
+
+def test_utf8_file_with_stray_windows_1252_bytes_keeps_its_utf8_text(tmp_path, capsys):
+    gamma = (
+        "The caf\u00e9 owner said \u201cno comment\u201d.\n".encode()
+        + b"It cost \x805 million, \x93officials\x94 said.\n"
+    )
+    out, _, _ = _compare_ok(
+        [str(_ab(tmp_path / "in", **{"gamma.txt": gamma})), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["gamma.txt: 3 byte(s) are not valid UTF-8 (first on line 2); the rest of the file is UTF-8"],
+    )
+    text = _sentences_csv(out).query("outlet == 'gamma'")["text"].tolist()
+    assert text == [
+        "The caf\u00e9 owner said \u201cno comment\u201d.",
+        "It cost \u20ac5 million, \u201cofficials\u201d said.",
+    ]
+
+
+def test_html_page_is_read_in_the_encoding_it_declares(tmp_path, capsys):
+    page = '<html><head><meta charset="windows-1251"><title>Мост</title></head><body>'
+    page += "<p>Мэр города открыл новый мост в понедельник утром, сообщили власти города.</p></body></html>"
+    out, _, _ = _compare_ok(
+        [str(_ab(tmp_path / "in", **{"gamma.html": page.encode("cp1251")})), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["gamma.html: not UTF-8; read as cp1251, the encoding the page declares"],
+    )
+    text = " ".join(_sentences_csv(out).query("outlet == 'gamma'")["text"])
+    assert "Мэр города открыл новый мост" in text
+
+
+def test_html_file_without_tags_is_read_as_plain_text(tmp_path, capsys):
+    out, _, err = _compare_ok(
+        [str(_ab(tmp_path / "in", **{"gamma.html": C})), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["gamma.html: holds no HTML tags; read as plain text."],
+    )
+    assert _sentences_csv(out).query("outlet == 'gamma'")["text"].tolist() == [
+        "Traffic jams followed the opening of the bridge.",
+        "The mayor said the bridge cost two million dollars.",
+    ]
+    assert [line for line in err.splitlines() if not line.startswith("narrative: warning: ")] == []
+
+
+def test_markdown_markup_is_left_out_and_counted(tmp_path, capsys):
+    md = (
+        "---\ntitle: 'Bridge opens'\nauthor: A. Writer\n---\n\n"
+        "Traffic jams followed the [opening](https://example.org) of the bridge.\n\n"
+        "```python\nprint('not article text')\n```\n\n![chart of costs](cost.png)\n\n"
+        '<div class="ad"><script>track()</script></div>\n\n'
+        "The mayor said <!-- check this --> the bridge cost two million dollars.\n\n"
+        "| Item | Cost |\n|---|---|\n| Bridge | two million |\n"
+    )
+    out, _, _ = _compare_ok(
+        [str(_ab(tmp_path / "in", **{"gamma.md": md})), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=[
+            "gamma.md: left out of the Markdown article's text: front matter, 1 HTML comment(s), "
+            "1 script or style block(s), 1 image(s), 2 HTML tag(s), 1 code block(s)."
+        ],
+    )
+    text = _sentences_csv(out).query("outlet == 'gamma'")["text"].tolist()
+    assert text == [
+        "Traffic jams followed the opening of the bridge.",
+        "The mayor said the bridge cost two million dollars.",
+        "Item, Cost",
+        "Bridge, two million",
+    ]
+    from narrative.io import read_input
+
+    with pytest.warns(UserWarning, match="left out of the Markdown"):
+        arts = read_input(tmp_path / "in").articles
+    assert dict(zip(arts["outlet"], arts["title"]))["gamma"] == "Bridge opens"  # front matter: no '# heading'
+
+
+def test_links_back_to_the_folder_are_skipped_and_counted(tmp_path, capsys):
+    src = _ab(tmp_path / "in", **{"gamma.txt": C})
+    (src / "self.txt").symlink_to(src)  # a link named like an article, to the folder itself
+    (src / "up").symlink_to(src.parent)
+    out, _, _ = _compare_ok(
+        [str(src), "--out", str(tmp_path / "out"), "-q"],
+        capsys,
+        warnings=["skipped 2 link(s) that point back to this folder or a folder above it (self.txt, up)"],
+        skipped={"looping_links": 2},
+    )
+    assert sorted(_sentences_csv(out)["outlet"].unique()) == ["alpha", "beta", "gamma"]

@@ -102,10 +102,10 @@ def test_empty_and_other_files_in_a_folder_are_skipped_and_counted(tmp_path):
     (tmp_path / "b.md").write_text("# Title only\n")
     (tmp_path / "c.txt").write_text("Three four.")
     (tmp_path / "d.csv").write_text("x")
-    with pytest.raises(InputError, match="b.md: the article is empty"):
+    with pytest.raises(InputError, match="b.md: the article has a headline"):
         read_input(tmp_path)
     with pytest.warns(UserWarning):
         inp = read_input(tmp_path, skip_empty=True)
     assert inp.articles["outlet"].tolist() == ["a", "c"]
     assert inp.skipped == {"non_article_files": 1, "empty_files": 1}
-    assert any("b.md: the article is empty" in n for n in inp.notes)
+    assert any("b.md: the article has a headline" in n for n in inp.notes)
