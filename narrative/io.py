@@ -370,9 +370,10 @@ def _html_to_text(text: str, path) -> tuple[str, str, str]:
 _META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
+#: Tags that give a page or fragment its structure (paragraphs, line breaks, blocks). Text that quotes
+#: a tag or two (an article on a script attack) is text; two of these make it HTML markup.
 _KNOWN_TAG = re.compile(
-    r"</?(?:p|br|div|span|a|html|head|body|script|style|li|ul|ol|img|strong|em|b|i|h[1-6]|table|tr|td|th|section|"
-    r"article|header|footer|nav|meta|link|iframe|figure|blockquote)\b[^<>]*>",
+    r"<!doctype html|</?(?:p|br|div|html|head|body|li|ul|ol|h[1-6]|table|tr|td|th|section|article|blockquote)\b[^<>]*>",
     re.IGNORECASE,
 )
 
