@@ -185,7 +185,8 @@ def loeo(gold, sentences, events, pairs, features, margins=MARGINS):
         }
         others = [e for e in names if e != held]
         grid = [(float(t), float(m)) for t in GRID for m in margins]
-        best = max(grid, key=lambda k: pool_scores(tables[k], others)["pair_f1"])  # ties: lowest t, then margin
+        # ties: lowest t, then margin; an undefined F1 (no pair predicted or in the gold) ranks last
+        best = max(grid, key=lambda k: np.nan_to_num(pool_scores(tables[k], others)["pair_f1"], nan=-1.0))
         picked.append(best)
         picked_rows.append(tables[best].query("event == @held"))
         fixed_rows.append(tables[shipped].query("event == @held"))
