@@ -159,9 +159,9 @@ def _decode_not_utf8(data: bytes, error: UnicodeDecodeError, path) -> tuple[str,
     line = data.count(b"\n", 0, error.start) + 1
     text = data.decode("utf-8-sig", errors="surrogateescape")
     stray = len(_STRAY.findall(text))
-    utf8 = sum(1 for ch in text if ord(ch) > 127) - stray
+    utf8 = len(text) - len(text.encode("ascii", errors="ignore")) - stray  # characters beyond ASCII
     if utf8 and 4 * utf8 >= stray:  # real UTF-8 sequences: valid UTF-8 by chance is rare in other encodings
-        return text.translate(_STRAY_CP1252), (
+        return _STRAY.sub(lambda m: _STRAY_CP1252[ord(m.group())], text), (
             f"{path}: {stray} byte(s) are not valid UTF-8 (first on line {line}); the rest of the file is UTF-8. "
             "Those bytes were read as Windows-1252 characters; check that line, or save the file as UTF-8."
         )
@@ -409,17 +409,16 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
     files = {} if files is None else files
     suffix = path.suffix.lower()
     data = _read_bytes(path, files)
-    declared = _declared_charset(data) if suffix in (".html", ".htm") and encoding is None else None
     text = None
-    if declared is not None:  # a page that is not UTF-8 is read in the encoding it declares
-        try:
+    if suffix in (".html", ".htm") and encoding is None and (declared := _declared_charset(data)) is not None:
+        try:  # a page that is not UTF-8 is read in the encoding it declares
             data.decode("utf-8-sig")
         except UnicodeDecodeError:
             try:
                 text, _ = decode_bytes(data, path=path, encoding=declared)
                 note = f"{path}: not UTF-8; read as {declared}, the encoding the page declares in its <meta> tag."
             except InputError:
-                text = None
+                pass  # bytes the declared encoding cannot read: read as any other file
     if text is None:
         text, note = decode_bytes(data, path=path, encoding=encoding)
     if note and notes is not None:
