@@ -265,6 +265,7 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\n(.*?)\n(?:---|\+\+\+|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_TABLE_ROWS = "table rows"  # counted with what is left out, but kept
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _HTML_CODE_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 
@@ -274,7 +275,7 @@ def _markdown_to_text(text: str) -> tuple[str, str, dict]:
 
     The title is the first level-1 heading (else a ``title:`` of YAML front matter). Front
     matter, fenced code blocks, images, HTML comments, scripts and tags are left out and counted;
-    table rows are kept as text, their cells joined by commas.
+    table rows are kept as text, their cells joined by commas, and counted under ``"table rows"``.
     """
     dropped = {}
     title = ""
@@ -320,6 +321,7 @@ def _markdown_to_text(text: str) -> tuple[str, str, dict]:
             if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):  # the row under the header
                 continue
             lines.extend([", ".join(c for c in cells if c), ""])  # a row is a paragraph of its own
+            dropped[_MD_TABLE_ROWS] = dropped.get(_MD_TABLE_ROWS, 0) + 1
             continue
         line = _MD_PREFIX.sub("", line)
         line = _MD_LINK.sub(r"\1", line)
@@ -445,9 +447,12 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
         )
     elif suffix == ".md":
         text, title, dropped = _markdown_to_text(text)
+        rows = dropped.pop(_MD_TABLE_ROWS, 0)
         if dropped and notes is not None:
             what = ", ".join(k if k == "front matter" else f"{n} {k}" for k, n in dropped.items())
             notes.append(f"{path}: left out of the Markdown article's text: {what}.")
+        if rows and notes is not None:
+            notes.append(f"{path}: kept {rows} Markdown table row(s) as lines of text, cells joined by commas.")
     if is_blank(text):
         raise EmptyArticleError(
             f"the article has a headline ({title[:80]!r}) but no text below it."
