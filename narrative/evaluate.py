@@ -239,7 +239,8 @@ def gold_sentences(gold: pd.DataFrame, *, articles=None) -> tuple[pd.DataFrame, 
                 raise InputError(
                     f"event {event!r}: the gold file holds no sentence texts and no articles were found.",
                     path=file,
-                    fix="put the articles in a folder named after the event next to the gold file, or give --articles.",
+                    fix="give each gold sentence its 'text', or put the articles (one file per outlet) in a folder "
+                    "named after the event next to the gold file; for BASIL events, --articles names BASIL's folder.",
                 )
             if empty.any():
                 r = g[empty].iloc[0]

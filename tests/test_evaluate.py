@@ -348,3 +348,14 @@ def test_cli_evaluate_names_the_sentence_with_an_empty_text(tmp_path, capsys):
     err = capsys.readouterr().err
     assert str(gold) in err and "gold sentence beta 1 of event 'springfield' has an empty 'text'" in err
     assert "holds no sentence texts" not in err and "Fix: fill in the 'text'" in err and "Traceback" not in err
+
+
+def test_cli_evaluate_without_texts_or_articles_says_where_texts_can_come_from(tmp_path, capsys):
+    gold = _gold_file(
+        tmp_path / "g.json", {k: ["C1"] for k in _TEXTS}, event="town-hall", texts={k: "" for k in _TEXTS}
+    )
+    assert main(["evaluate", str(gold), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "event 'town-hall': the gold file holds no sentence texts and no articles were found" in err
+    assert "give each gold sentence its 'text'" in err and "a folder named after the event" in err
+    assert "Traceback" not in err
