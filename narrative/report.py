@@ -37,9 +37,11 @@ def coverage_grid(result, event, outlets=None) -> dict:
     Returns
     -------
     dict
-        ``{"outlets": [...], "groups": [{"theme": str, "rows": [...]}, ...]}``;
-        a row is ``{"claim_id", "text", "label", "status", "uncertain", "cells"}``
-        and a cell ``{"kind": "carried"|"omitted"|"absent", "n", "level", "title"}``.
+        ``{"outlets": [...], "groups": [{"theme": str, "rows": [...]}, ...], "headlines": bool}``
+        (``headlines``: whether the input gave headlines); a row is
+        ``{"claim_id", "text", "label", "status", "uncertain", "cells"}`` and a cell
+        ``{"kind": "carried"|"omitted"|"absent", "n", "level", "title"}``, a carried cell also
+        ``"headline"`` (the outlet's headline states the claim).
     """
     claims = result.claims[result.claims["event"] == event]
     cov = result.coverage[result.coverage["event"] == event]
@@ -49,6 +51,9 @@ def coverage_grid(result, event, outlets=None) -> dict:
     carried = {
         (c, o): (int(n), float(w))
         for c, o, n, w in zip(cov["claim_id"], cov["outlet"], cov["n_sentences"], cov["weight"])
+    }
+    in_headline = {
+        (c, o) for c, o, h in zip(cov["claim_id"], cov["outlet"], cov["headline"]) if str(h).lower() == "true"
     }
     top = max((w for _, w in carried.values()), default=0.0) or 1.0
     omitted = {(c, o): by for c, o, by in zip(om["claim_id"], om["outlet"], om["carried_by"])}
@@ -67,7 +72,10 @@ def coverage_grid(result, event, outlets=None) -> dict:
                 n, w = carried[cid, o]
                 level = min(GRID_LEVELS, max(1, math.ceil(w / top * GRID_LEVELS - 1e-9)))
                 title = f"{o}: {n} sentence{'s' if n != 1 else ''} ({w:.0%} of its sentences)"
-                cells.append({"kind": "carried", "n": n, "level": level, "title": title})
+                headline = (cid, o) in in_headline
+                if headline:
+                    title += "; its headline states it"
+                cells.append({"kind": "carried", "n": n, "level": level, "title": title, "headline": headline})
             elif (cid, o) in omitted:
                 by = str(omitted[cid, o]).replace(";", ", ")
                 cells.append({"kind": "omitted", "n": 0, "level": 0, "title": f"{o} omits it (carried by {by})"})
@@ -83,7 +91,7 @@ def coverage_grid(result, event, outlets=None) -> dict:
                 "cells": cells,
             }
         )
-    return {"outlets": list(outlets), "groups": groups}
+    return {"outlets": list(outlets), "groups": groups, "headlines": bool(cov["headline"].notna().any())}
 
 
 @functools.cache

@@ -197,7 +197,9 @@ def test_report_coverage_grid_agrees_with_the_tables(example_result):
     )
     reach = dict(zip(claims["claim_id"], claims["n_outlets"]))
     assert max(reach[row["claim_id"]] for row in grid["groups"][0]["rows"]) == claims["n_outlets"].max()
+    assert not grid["headlines"]  # the bundled example gives no headlines
     page = render_report(r)
+    assert 'class="hl"' not in page
     assert page.count('<th class="claim ') == len(claims)
     # a sentence that four other outlets share links three of them and names the rest
     assert 'class="more" title="also in ' in page and "+1 more</span>" in page
@@ -230,3 +232,19 @@ def test_headline_flags_the_claims_of_the_sentences_that_state_it(tmp_path, exam
     assert "logistics hub" in s.at[6, "text"] and not set(s.at[6, "claim_id"].split(";")) <= stating
     assert flagged == stating
     assert len(flagged) < len(mine) / 2  # the rest of the article is on the topic, not in the headline
+
+    from narrative.report import coverage_grid, render_report
+
+    grid = coverage_grid(r, r.events[0])
+    k = grid["outlets"].index("meridian-wire")
+    marked = {row["claim_id"] for g in grid["groups"] for row in g["rows"] if row["cells"][k].get("headline")}
+    assert grid["headlines"] and marked == flagged
+    assert not any(
+        row["cells"][j].get("headline")
+        for g in grid["groups"]
+        for row in g["rows"]
+        for j in range(len(grid["outlets"]))
+        if j != k
+    )
+    page = render_report(r)
+    assert page.count('<sup class="hl">H</sup>') == len(flagged) + 1  # each cell, and the legend
