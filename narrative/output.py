@@ -58,8 +58,6 @@ def check_out_path(out: Path) -> None:
 
 def _prepare_folder(out: Path, force: bool) -> None:
     check_out_path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError("the output path exists and is not a folder.", path=out, fix="give a folder path with --out.")
     if out.is_dir():
         entries = [p for p in out.iterdir() if not p.name.startswith(".")]
         ours = (out / "provenance.json").is_file()
