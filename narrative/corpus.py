@@ -80,6 +80,11 @@ class EventUnit:
     #: own type) that mean this event, so that the filter works whatever the column's type.
     column: str = "event"
     values: object = None
+    #: For a table file read whole: what reading it reported (an :class:`narrative.io.Input` holding
+    #: only notes and skipped counts), the same object on every event of the table. It concerns the
+    #: table, not one event, so the run reports it once (:attr:`CorpusRun.notes`, the combined
+    #: provenance) and no event's own folder carries it.
+    table: object = None
 
     def read(self):
         """The event's input for :func:`narrative.compare`: a folder path, an Input or a sentences DataFrame."""
@@ -219,17 +224,17 @@ def _table_units(path: Path, *, encoding, skip_empty) -> list[EventUnit]:
 
     inp = read_input(path, encoding=encoding, skip_empty=skip_empty)
     frame = inp.articles if inp.articles is not None else inp.sentences
+    table = Input()
+    table.notes, table.skipped = list(inp.notes), dict(inp.skipped)
     units = []
     for k, (e, part) in enumerate(frame.groupby("event", sort=False)):
         part = part.reset_index(drop=True)
         one = Input(files=dict(inp.files))
-        if k == 0:  # what reading the table cleaned is told once, with its first event
-            one.notes, one.skipped = list(inp.notes), dict(inp.skipped)
         if inp.articles is not None:
             one.articles = part
         else:
             one.sentences = part
-        units.append(EventUnit(str(e), "input", str(path), k, one))
+        units.append(EventUnit(str(e), "input", str(path), k, one, table=table))
     return units
 
 
@@ -648,10 +653,14 @@ def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[d
 
 
 def _listing_notes(source, units):
-    """What listing a folder of event folders left out (sub-folders that are not events), as an Input's notes."""
+    """What listing the corpus reported, as an Input's notes: sub-folders of a folder of event folders
+    that are not events, and what reading a table file cleaned (rows skipped, ...)."""
     from .io import Input, note_skipped_folders
 
     listing = Input()
+    if units and units[0].table is not None:
+        listing.notes, listing.skipped = list(units[0].table.notes), dict(units[0].table.skipped)
+        return listing
     if not isinstance(source, pd.DataFrame) and units and all(u.kind == "folder" for u in units):
         path = Path(source)
         if path.is_dir() and any(Path(u.path) != path for u in units):

@@ -253,3 +253,31 @@ def test_a_parquet_dataset_folder_is_read_by_the_one_process_reader_too(tmp_path
     (data / "part-2.parquet").write_bytes(b"PAR1 not parquet PAR1")
     message = _error(lambda: read_input(data))
     assert "cannot read the Parquet dataset" in message and str(data) in message
+
+
+@pytest.mark.model
+def test_what_reading_a_table_reported_is_told_once_for_the_run_not_with_its_first_event(tmp_path, cache_dir):
+    import json
+
+    from narrative.corpus import compare_corpus
+
+    frame = _articles()
+    frame.loc[4, "text"] += " Café owners cheered."  # a byte that is not UTF-8, in ev2's rows (line 6)
+    table = tmp_path / "cp1252.csv"
+    frame.to_csv(table, index=False, encoding="cp1252")
+    with pytest.warns(UserWarning, match="line 6"):
+        units = list_events(table)
+    assert all(u.rows.notes == [] for u in units)  # no event's own input carries the table's note
+    assert len(units[0].table.notes) == 1 and "line 6" in units[0].table.notes[0]
+    out = tmp_path / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = compare_corpus(table, out, cache_dir=cache_dir, progress=False)
+    assert run.notes == units[0].table.notes
+    for event in ("ev1", "ev2"):
+        own = json.loads((out / "events" / event / "provenance.json").read_text(encoding="utf-8"))
+        assert not any("Windows-1252" in n for n in own["notes"])
+    combined = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    assert combined["notes"] == run.notes
+    sentences = pd.read_csv(out / "sentences.csv")
+    assert sentences["text"].str.contains("Café owners cheered.", regex=False).sum() == 1
