@@ -95,15 +95,21 @@ class EventUnit:
         if self.kind == "parquet":
             import pyarrow.dataset as ds
 
-            from .io import Input, _table_to_input
+            from .io import Input, _table_to_input, file_digest
 
             path = Path(self.path)
             with _reading_parquet(path):
                 values = self.values if self.values is not None else [self.event]
-                table = _parquet_dataset(path).to_table(filter=ds.field(self.column).isin(values))
-                frame = table.to_pandas()
+                dataset = _parquet_dataset(path)
+                table = dataset.to_table(
+                    columns=[*dataset.schema.names, "__filename"], filter=ds.field(self.column).isin(values)
+                )
+                holding = set(table.column("__filename").to_pylist())  # the files this event's rows are in
+                frame = table.drop_columns(["__filename"]).to_pandas()
             # event ids become strings (stripped) as in any table: io reads them from the raw values
-            return _table_to_input(frame, path, Input(), rows=self.rows)
+            files = {name: file_digest(Path(name)) for name in sorted(holding)}
+            inp = Input(files=files, root=path if path.is_dir() else None)
+            return _table_to_input(frame, path, inp, rows=self.rows)
         return _sentence_rows(self.rows, "<DataFrame>")
 
 

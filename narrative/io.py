@@ -74,6 +74,11 @@ class Input:
     skipped : dict
         How many things of each kind were skipped or cleaned (e.g.
         ``{"empty_files": 1}``), for the summary and provenance.
+    root : pathlib.Path or None
+        The input folder that provenance names ``files`` relative to, when
+        the input was read from a folder by other means than
+        :func:`read_input` (a corpus run reads each event of a Parquet dataset
+        folder by filter); None names each file relative to its own folder.
     """
 
     articles: pd.DataFrame | None = None
@@ -81,6 +86,7 @@ class Input:
     files: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    root: Path | None = None
 
     def note(self, message: str, *, kind: str | None = None, count: int = 1) -> None:
         """Record a warning; ``kind`` counts what was skipped or cleaned."""
@@ -1098,22 +1104,33 @@ def is_parquet_dataset(folder: Path) -> bool:
     return bool(files) and all(f.name.lower().endswith(".parquet") for f in files)
 
 
+#: SHA-256 of files already hashed in this process, by (resolved path, size, modification time):
+#: the events of one Parquet file each name it in their provenance, and it is read through once.
+_FILE_DIGESTS: dict[tuple, str] = {}
+
+
 def parquet_file_digests(path: Path) -> dict[str, str]:
     """SHA-256 of a Parquet input's files for provenance, named as the one-process run names a table."""
     if path.is_file():
         found = [(path.name, path)]
     else:
         found = [(f"{path.name}/{f.relative_to(path).as_posix()}", f) for f in _data_files(path)]
-    digests = {}
-    for rel, full in sorted(found):
-        try:
-            with open(full, "rb") as fh:
-                digests[rel] = hashlib.file_digest(fh, "sha256").hexdigest()
-        except OSError as exc:
-            raise InputError(
-                f"cannot read the file ({exc.strerror}).", path=full, fix="check the path and its permissions."
-            ) from None
-    return digests
+    return {rel: file_digest(full) for rel, full in sorted(found)}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read through once per process while the file is unchanged."""
+    try:
+        stat = path.stat()
+        key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
+        if key not in _FILE_DIGESTS:
+            with open(path, "rb") as fh:
+                _FILE_DIGESTS[key] = hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the file ({exc.strerror}).", path=path, fix="check the path and its permissions."
+        ) from None
+    return _FILE_DIGESTS[key]
 
 
 def _read_parquet_dataset(path: Path) -> Input:

@@ -410,7 +410,7 @@ def compare(
     """
     if isinstance(source, Input):  # already read (a corpus run reads each event of a table so)
         inp = source
-        input_root = None
+        input_root = inp.root
     elif isinstance(source, pd.DataFrame):
         # A DataFrame is a sentences table; its rows are kept in the given order (so that
         # ``embeddings`` stay row-aligned), and ``position`` defaults to the row order.

@@ -281,3 +281,27 @@ def test_what_reading_a_table_reported_is_told_once_for_the_run_not_with_its_fir
     assert combined["notes"] == run.notes
     sentences = pd.read_csv(out / "sentences.csv")
     assert sentences["text"].str.contains("Café owners cheered.", regex=False).sum() == 1
+
+
+def test_each_event_of_a_parquet_input_names_the_files_its_rows_came_from(tmp_path):
+    import hashlib
+
+    data = tmp_path / "data"
+    data.mkdir()
+    frame = _articles()
+    parts = [frame[frame["event"] == "ev1"], frame[frame["event"] == "ev2"].iloc[:2], frame.iloc[5:]]
+    for k, part in enumerate(parts):
+        part.to_parquet(data / f"part-{k}.parquet", index=False)
+    digest = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
+    units = list_events(data)
+    read = {u.event: u.read() for u in units}
+    named = {e: {Path(f).name: d for f, d in inp.files.items()} for e, inp in read.items()}
+    assert named == {
+        "ev1": {"part-0.parquet": digest["part-0.parquet"]},
+        "ev2": {"part-1.parquet": digest["part-1.parquet"], "part-2.parquet": digest["part-2.parquet"]},
+    }
+    assert all(inp.root == data for inp in read.values())  # provenance names them inside the dataset folder
+    single = tmp_path / "one.parquet"
+    frame.to_parquet(single, index=False)
+    inp = list_events(single)[1].read()
+    assert list(inp.files.values()) == [hashlib.sha256(single.read_bytes()).hexdigest()] and inp.root is None
