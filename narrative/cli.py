@@ -49,6 +49,12 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--model-revision", default=None, help="model revision (commit or tag) for hub models")
     p.add_argument(
+        "--device",
+        default="cpu",
+        help="torch device that runs the model: cpu (default), cuda, cuda:1, mps; "
+        "vectors from other devices are cached apart and named in provenance.json",
+    )
+    p.add_argument(
         "--threshold",
         type=_threshold,
         default=None,
@@ -215,7 +221,7 @@ def _compare(args, reporter: _Reporter) -> int:
     start = time.perf_counter()
     from .embed import SentenceEncoder
 
-    encoder = SentenceEncoder(args.model, revision=args.model_revision, backend=args.backend)
+    encoder = SentenceEncoder(args.model, revision=args.model_revision, device=args.device, backend=args.backend)
     result = compare(
         args.input,
         model=encoder,
@@ -254,6 +260,8 @@ def _compare_corpus(args, reporter: _Reporter) -> int:
         args.input,
         args.out,
         model=args.model,
+        revision=args.model_revision,
+        device=args.device,
         backend=args.backend,
         threshold=args.threshold,
         cache_dir=args.cache_dir,

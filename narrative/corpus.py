@@ -329,12 +329,21 @@ REPORT_FIGURES_MAX_EVENTS = 20
 
 def _encoder(config: dict) -> SentenceEncoder:
     """The encoder of this process, loaded once and kept for every event it runs."""
-    key = (config["model"], config["backend"], config["threads"], config["cache_dir"])
+    key = _encoder_key(config)
     if key not in _ENCODERS:
         _ENCODERS[key] = SentenceEncoder(
-            config["model"], backend=config["backend"], threads=config["threads"], cache_dir=config["cache_dir"]
+            config["model"],
+            revision=config["revision"],
+            device=config["device"],
+            backend=config["backend"],
+            threads=config["threads"],
+            cache_dir=config["cache_dir"],
         )
     return _ENCODERS[key]
+
+
+def _encoder_key(config: dict) -> tuple:
+    return tuple(config[k] for k in ("model", "revision", "device", "backend", "threads", "cache_dir"))
 
 
 def _digest(obj) -> str:
@@ -464,6 +473,7 @@ def _settings(
         "narrative": __version__,
         "code": _code_digest(),  # an edited install redoes its events
         "model": encoder.name,
+        "revision": encoder.revision,
         "backend": encoder.backend,
         "fingerprint": fp,
         "threshold": DEFAULT_THRESHOLD if threshold is None else threshold,
@@ -481,6 +491,8 @@ def compare_corpus(
     out,
     *,
     model: str = DEFAULT_MODEL,
+    revision: str | None = None,
+    device: str = "cpu",
     backend: str = "torch",
     threshold: float | None = None,
     cache_dir=None,
@@ -504,8 +516,9 @@ def compare_corpus(
         See :func:`list_events`.
     out : path
         Output folder: ``events/<event>/`` per event, and the combined files.
-    model, backend : str
-        The encoder (see :class:`narrative.embed.SentenceEncoder`).
+    model, revision, device, backend : str
+        The encoder (see :class:`narrative.embed.SentenceEncoder`); each
+        process of the run loads it once.
     threshold : float, optional
         Claim alignment threshold (default: the aligner's).
     figures : bool, default False
@@ -547,7 +560,9 @@ def compare_corpus(
     cache = None if cache_dir is None else str(cache_dir)
     parallel = dask or scheduler is not None or jobs > 1
     threads = max(1, (os.cpu_count() or 1) // jobs) if parallel else None
-    encoder = SentenceEncoder(model, backend=backend, threads=threads, cache_dir=cache)
+    encoder = SentenceEncoder(
+        model, revision=revision, device=device, backend=backend, threads=threads, cache_dir=cache
+    )
     settings = _settings(
         encoder,
         threshold=threshold,
@@ -561,6 +576,8 @@ def compare_corpus(
     config = {
         "key": _digest(settings),
         "model": model,
+        "revision": revision,
+        "device": device,
         "backend": backend,
         "threads": threads,
         "cache_dir": cache,
@@ -572,7 +589,7 @@ def compare_corpus(
         "figures": figures,
     }
     if not parallel:
-        _ENCODERS.setdefault((model, backend, threads, cache), encoder)
+        _ENCODERS.setdefault(_encoder_key(config), encoder)
     out.mkdir(parents=True, exist_ok=True)
     markers = _run_units(units, out, config, jobs=jobs, dask=dask, scheduler=scheduler, progress=progress)
     run = CorpusRun(out=out, events=[u.event for u in units])

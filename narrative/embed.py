@@ -138,6 +138,41 @@ def _check_hub_reachable(name: str, timeout: float = 3.0) -> None:
         ) from None
 
 
+def _device_kind(device: str) -> str:
+    """``"cuda"`` for ``"cuda:1"``: the kind of device, without its index."""
+    return device.strip().split(":")[0].lower()
+
+
+def _on_cpu(device) -> bool:
+    return isinstance(device, str) and _device_kind(device) == "cpu"
+
+
+def _check_torch_device(device: str) -> None:
+    """Refuse, before the model loads, a device that torch does not know or that this machine lacks."""
+    import torch
+
+    fix = "leave out --device (in Python: device='cpu') to run on the CPU."
+    try:
+        parsed = torch.device(device.strip().lower())
+    except (RuntimeError, ValueError):
+        raise InputError(
+            f"{device!r} is not a torch device name (such as 'cpu', 'cuda', 'cuda:1' or 'mps').", fix=fix
+        ) from None
+    available = {
+        "cpu": lambda: True,
+        "cuda": lambda: torch.cuda.is_available() and (parsed.index or 0) < torch.cuda.device_count(),
+        "mps": lambda: torch.backends.mps.is_available(),
+        "xpu": lambda: hasattr(torch, "xpu") and torch.xpu.is_available(),
+    }.get(parsed.type)
+    if available is None or not available():
+        raise InputError(
+            f"the device {device!r} is not available here (torch {torch.__version__}"
+            + (f", {torch.cuda.device_count()} CUDA device(s)" if parsed.type == "cuda" else "")
+            + ").",
+            fix=fix,
+        )
+
+
 class SentenceEncoder:
     """A sentence-transformers model that turns sentences into unit vectors.
 
@@ -153,7 +188,11 @@ class SentenceEncoder:
         batched by length, and each batch also stays under
         :data:`TOKEN_BUDGET` padded tokens: batches of long sentences are smaller.
     device : str, default "cpu"
-        Torch device.
+        Torch device that runs the model (``"cpu"``, ``"cuda"``, ``"cuda:1"``,
+        ``"mps"``, ...); torch backend only. Vectors computed on another device
+        than the CPU differ from CPU vectors in their last bits, so they are
+        cached apart (the device is part of :attr:`fingerprint`) and named in
+        :meth:`describe`.
     backend : {"torch", "onnx", "onnx-int8"}, default "torch"
         How the model runs. ``"onnx"`` (float, same vectors as torch to 1e-6) and
         ``"onnx-int8"`` (the query, key and attention-output weights quantised to
@@ -214,6 +253,17 @@ class SentenceEncoder:
             raise InputError(
                 f"the 'threads' parameter of SentenceEncoder must be a positive integer; got {self.threads!r}."
             )
+        if not isinstance(self.device, str) or not self.device.strip():
+            raise InputError(
+                f"the device must be a torch device name such as 'cpu', 'cuda' or 'cuda:1'; got {self.device!r}."
+            )
+        if self.backend != "torch" and not _on_cpu(self.device):
+            raise InputError(
+                f"the {self.backend} backend runs on the CPU only; got device {self.device!r}.",
+                fix="use the torch backend (the default) to run the model on another device.",
+            )
+        if not _on_cpu(self.device):
+            _check_torch_device(self.device)
 
     def _locate(self) -> tuple[str, bool]:
         """The model's path or hub name, and whether it is a local folder; sets ``source``. Loads nothing."""
@@ -289,6 +339,8 @@ class SentenceEncoder:
             fp = record["fingerprint"]
             if self.backend != "torch":
                 fp = hashlib.sha256(f"{fp}\0backend={self.backend}\0{_ONNX_FORMAT}".encode()).hexdigest()
+            elif not _on_cpu(self.device):  # other arithmetic, other last bits: cached apart
+                fp = hashlib.sha256(f"{fp}\0device={_device_kind(self.device)}".encode()).hexdigest()
             self._fingerprint = fp
         return self._fingerprint
 
@@ -320,6 +372,8 @@ class SentenceEncoder:
         }
         if self.backend != "torch":
             out["backend"] = self.backend
+        if not _on_cpu(self.device):
+            out["device"] = self.device
         return out
 
     # ------------------------------------------------------------------ loading
@@ -347,7 +401,7 @@ class SentenceEncoder:
                 warnings.simplefilter("ignore")
                 self._model = SentenceTransformer(
                     path,
-                    device=self.device,
+                    device=self.device.strip().lower(),
                     revision=self.revision,
                     trust_remote_code=False,
                     local_files_only=local or os.environ.get("HF_HUB_OFFLINE") == "1",

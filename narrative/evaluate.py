@@ -761,7 +761,7 @@ def evaluate_command(args, *, reporter) -> int:
     from .embed import SentenceEncoder
 
     thresholds = _parse_sweep(args.sweep) if args.sweep else None
-    encoder = SentenceEncoder(args.model, revision=args.model_revision)
+    encoder = SentenceEncoder(args.model, revision=args.model_revision, device=args.device)
     out = evaluate(
         args.gold,
         model=encoder,

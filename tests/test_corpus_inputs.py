@@ -305,3 +305,18 @@ def test_each_event_of_a_parquet_input_names_the_files_its_rows_came_from(tmp_pa
     frame.to_parquet(single, index=False)
     inp = list_events(single)[1].read()
     assert list(inp.files.values()) == [hashlib.sha256(single.read_bytes()).hexdigest()] and inp.root is None
+
+
+def test_a_corpus_run_loads_the_model_revision_it_is_given_as_one_process_does(tmp_path, capsys, monkeypatch):
+    from narrative.cli import main
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the revision is not on disk: the load must fail, in both modes
+    table = tmp_path / "events.csv"
+    _articles().to_csv(table, index=False)
+    errors = []
+    for mode in ([], ["--jobs", "1"]):
+        out = tmp_path / f"out{len(mode)}"
+        common = ["compare", str(table), "--out", str(out), "-q", "--cache-dir", str(tmp_path / "c")]
+        assert main([*common, "--model-revision", "0123abc", *mode]) == 2
+        errors.append(capsys.readouterr().err)
+    assert errors[0] == errors[1] and "cannot load the sentence-transformers model" in errors[0]

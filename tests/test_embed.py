@@ -67,3 +67,28 @@ def test_unknown_model_is_a_user_error(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(InputError, match="cannot load the sentence-transformers model"):
         SentenceEncoder("no-such-org/no-such-model-xyz").encode(["text"])
+
+
+def test_a_device_this_machine_lacks_or_torch_does_not_know_is_a_user_error():
+    import torch
+
+    missing = "cuda" if not torch.cuda.is_available() else "cuda:99"
+    with pytest.raises(InputError, match=f"the device '{missing}' is not available here"):
+        SentenceEncoder(device=missing).encode(["text"])
+    with pytest.raises(InputError, match="'warp-drive' is not a torch device name"):
+        SentenceEncoder(device="warp-drive").describe()
+    with pytest.raises(InputError, match="the onnx backend runs on the CPU only"):
+        SentenceEncoder(device="cuda", backend="onnx").describe()
+    assert SentenceEncoder(device=" CPU ").describe()["fingerprint"] == SentenceEncoder().fingerprint
+
+
+def test_vectors_from_another_device_are_cached_apart_and_named(encoder, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.modules["narrative.embed"], "_check_torch_device", lambda device: None)  # as on a machine with a GPU
+    cpu = encoder.describe()
+    gpu = SentenceEncoder(device="cuda:1")
+    info = gpu.describe()  # from the weights' record: no model load, no GPU needed
+    assert info["device"] == "cuda:1" and "device" not in cpu
+    assert info["fingerprint"] != cpu["fingerprint"]  # the cache key: GPU vectors never mix with CPU ones
+    assert SentenceEncoder(device="cuda:0").fingerprint == gpu.fingerprint  # the kind of device, not its index
