@@ -544,7 +544,7 @@ def compare_corpus(
     """
     if not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"the 'jobs' parameter must be a positive integer; got {jobs!r}.")
-    from .output import check_out_path
+    from .output import check_out_path, make_writable_folder
 
     start = time.perf_counter()
     out = Path(out)
@@ -557,6 +557,7 @@ def compare_corpus(
                 fix="give a new or empty folder with --out, or add --force to write into it anyway.",
             )
     units = list_events(source, encoding=encoding, skip_empty=skip_empty)
+    make_writable_folder(out, "events")  # before any model is loaded
     cache = None if cache_dir is None else str(cache_dir)
     parallel = dask or scheduler is not None or jobs > 1
     threads = max(1, (os.cpu_count() or 1) // jobs) if parallel else None
@@ -590,7 +591,6 @@ def compare_corpus(
     }
     if not parallel:
         _ENCODERS.setdefault(_encoder_key(config), encoder)
-    out.mkdir(parents=True, exist_ok=True)
     markers = _run_units(units, out, config, jobs=jobs, dask=dask, scheduler=scheduler, progress=progress)
     run = CorpusRun(out=out, events=[u.event for u in units])
     listing = _listing_notes(source, units)
@@ -603,6 +603,37 @@ def compare_corpus(
     _combine(units, markers, out, settings, figures=figures, listing=listing, how=how)
     run.seconds = time.perf_counter() - start
     return run
+
+
+#: Seconds to wait for a Dask scheduler's answer (the connection, then as long again for the handshake).
+SCHEDULER_TIMEOUT = 20
+
+
+def _connect(Client, address: str):
+    """A client of the Dask scheduler at ``address``, or an error within :data:`SCHEDULER_TIMEOUT` seconds.
+
+    The client's own timeout covers the connection only: a server at that address that accepts it
+    but does not speak Dask's protocol (a web server, say) would keep it waiting for ever, and one
+    that answers with other bytes can make it fail in any way. The wait is bounded here.
+    """
+    import threading
+
+    box = {}
+
+    def connect():
+        try:
+            box["client"] = Client(address, timeout=f"{SCHEDULER_TIMEOUT}s")
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=connect, name="narrative-dask-connect", daemon=True)
+    thread.start()
+    thread.join(SCHEDULER_TIMEOUT + 5)
+    if thread.is_alive():
+        raise TimeoutError(f"no Dask handshake within {SCHEDULER_TIMEOUT} s; is it a Dask scheduler's address?")
+    if "error" in box:
+        raise box["error"]
+    return box["client"]
 
 
 def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[dict]:
@@ -634,12 +665,18 @@ def _run_units(units, out, config, *, jobs, dask, scheduler, progress) -> list[d
             if scheduler is None:
                 cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
             try:
-                client = Client(scheduler or cluster, timeout="20s")
-            except (OSError, ValueError, TypeError) as exc:  # refused, timed out, or not an address
+                client = Client(cluster, timeout="20s") if cluster is not None else _connect(Client, scheduler)
+            except Exception as exc:  # refused, timed out, not an address, or not a Dask scheduler that answers
                 if cluster is not None:
                     cluster.close()
+                    raise
+                what = (
+                    f"{type(exc).__name__}: {str(exc).strip()[:200]}"
+                    if isinstance(exc, OSError | ValueError | TypeError)  # TimeoutError is an OSError
+                    else f"what answers there does not speak Dask's protocol: {type(exc).__name__}"
+                )
                 raise InputError(
-                    f"cannot reach the Dask scheduler {scheduler!r} ({type(exc).__name__}: {str(exc).strip()[:200]}).",
+                    f"cannot reach the Dask scheduler {scheduler!r} ({what}).",
                     fix="give the address the scheduler prints on start (e.g. --scheduler tcp://10.0.0.5:8786), "
                     "check that it is running and reachable, or use --dask for a local cluster.",
                 ) from None

@@ -84,6 +84,10 @@ def _length_batches(lengths, batch_size: int, budget: int) -> list:
     return batches
 
 
+#: A local model folder holds at least one of these at its top (sentence-transformers or transformers).
+_MODEL_FOLDER_FILES = ("modules.json", "config_sentence_transformers.json", "config.json")
+
+
 def _weight_files_key(folder: Path) -> str:
     """A cheap identity of a model folder's files (name, size, modification time), no reading."""
     digest = hashlib.sha256()
@@ -275,7 +279,15 @@ class SentenceEncoder:
         else:
             path = self.name
             self.source = self.name
-        return path, Path(path).is_dir()
+        local = Path(path).is_dir()
+        if local and not any((Path(path) / f).is_file() for f in _MODEL_FOLDER_FILES):
+            raise InputError(
+                "the --model folder is not a sentence-transformers or transformers model "
+                f"(it has none of {', '.join(_MODEL_FOLDER_FILES)}).",
+                path=path,
+                fix="give the folder that holds the model's files (its config.json and weights), or a model name.",
+            )
+        return path, local
 
     def _models_dir(self, folder=None) -> Path:
         return Path(folder or self.cache_dir or default_cache_dir()) / "models"

@@ -244,16 +244,45 @@ def _decode_or_fail(data: bytes, encoding: str, path) -> str:
         ) from None
 
 
+def _not_a_regular_file(path: Path) -> str | None:
+    """What ``path`` is when it is neither a folder nor a regular file (reading it could block or never end)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # the reader reports what it cannot read
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
 def _read_bytes(path: Path, files: dict) -> bytes:
+    kind = _not_a_regular_file(path)
+    if kind is not None:
+        raise InputError(
+            f"this is {kind}, not a file.", path=path, fix="save the input to a file and give that file's path."
+        )
+    too_large = (
+        f"the file is larger than the {MAX_FILE_BYTES // 2**20} MiB limit.",
+        "split it into one file (or table) per event.",
+    )
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError(
                 f"the file is {size / 2**20:.0f} MiB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit.",
                 path=path,
-                fix="split it into one file (or table) per event.",
+                fix=too_large[1],
             )
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # a file that grows while read stops at the limit
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(too_large[0], path=path, fix=too_large[1])
     except OSError as exc:
         raise InputError(
             f"cannot read the file ({exc.strerror}).", path=path, fix="check the path and its permissions."
@@ -1190,6 +1219,13 @@ def read_input(path, *, encoding: str | None = None, skip_empty: bool = False) -
             "no such file or folder.",
             path=path,
             fix="give a folder of articles (one file per outlet) or a .csv/.tsv/.jsonl/.parquet table.",
+        )
+    kind = _not_a_regular_file(path)
+    if kind is not None:  # reading a pipe or a device would wait, or never end
+        raise InputError(
+            f"this is {kind}, not a file or folder.",
+            path=path,
+            fix="save the input to a file (or a folder of files) and give its path.",
         )
     if path.is_dir() and is_parquet_dataset(path):
         result = _read_parquet_dataset(path)

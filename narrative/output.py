@@ -67,14 +67,19 @@ def _prepare_folder(out: Path, force: bool) -> None:
                 path=out,
                 fix="give a new or empty folder with --out, or add --force to write into it anyway.",
             )
+    make_writable_folder(out, "figures")
+
+
+def make_writable_folder(out: Path, sub: str) -> None:
+    """Create ``out/sub`` and check that files can be written in ``out``; else a user error naming ``out``."""
     try:
-        (out / "figures").mkdir(parents=True, exist_ok=True)
+        (out / sub).mkdir(parents=True, exist_ok=True)
         probe = out / ".narrative-write-test"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
         raise InputError(
-            f"cannot write into the output folder ({exc.strerror}).",
+            f"cannot write into the output folder ({exc.strerror or exc}).",
             path=out,
             fix="give a writable folder with --out, and check there is free disk space.",
         ) from None

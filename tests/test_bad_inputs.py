@@ -54,6 +54,18 @@ def _parquet_bytes(path: Path) -> Path:
     return path
 
 
+def _fifo(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)  # reading it would wait for a writer for ever
+    return path
+
+
+def _link(link: Path, target: str) -> Path:
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+    return link
+
+
 def _dangling(link: Path) -> Path:
     link.symlink_to(link.parent / "absent-folder")
     return link
@@ -366,6 +378,25 @@ ERRORS = {
     "output_path_is_a_link_to_nothing_in_a_corpus_run": (
         lambda t: (_folder(_ab(t / "in" / "e1").parent, {}), ["--jobs", "1", "--out", str(_dangling(t / "out-link"))]),
         ["out-link", "is a link to", "which does not exist", "Fix:"],
+    ),
+    "corpus_output_path_under_a_file": (
+        lambda t: (
+            _folder(_ab(t / "in" / "e1").parent, {}),
+            ["--jobs", "1", "--out", str(_table(t / "notes.txt", "x") / "res")],
+        ),  # fmt: skip
+        ["notes.txt/res", "cannot write into the output folder", "Fix:"],
+    ),
+    "model_folder_that_is_not_a_model": (
+        lambda t: (_ab(t / "in"), ["--model", str(_folder(t / "m", {"readme.txt": "weights elsewhere"}))]),
+        ["m: the --model folder is not a sentence-transformers or transformers model", "config.json", "Fix:"],
+    ),
+    "input_that_is_a_named_pipe": (
+        lambda t: (_fifo(t / "pipe.csv"), []),
+        ["pipe.csv: this is a named pipe, not a file or folder", "Fix:"],
+    ),
+    "input_that_is_a_device": (
+        lambda t: (_link(t / "zero.csv", "/dev/zero"), []),
+        ["zero.csv: this is a device, not a file or folder", "Fix:"],
     ),
     "model_that_does_not_exist": (
         lambda t: (_ab(t / "in"), ["--model", "no-such-org/no-such-model-xyz"]),
@@ -715,8 +746,9 @@ def read_only_folder(tmp_path):
     subprocess.run(["umount", str(folder)], check=True)
 
 
-def test_read_only_output_folder(tmp_path, capsys, read_only_folder):
-    code, _, err = run([str(_ab(tmp_path / "in")), "--out", str(read_only_folder), "-q"], capsys)
+@pytest.mark.parametrize("mode", [[], ["--jobs", "1"]], ids=["one-process", "corpus"])
+def test_read_only_output_folder(tmp_path, capsys, read_only_folder, mode):
+    code, _, err = run([str(_ab(tmp_path / "in")), "--out", str(read_only_folder), "-q", *mode], capsys)
     assert code == 2, err
     assert f"narrative: error: {read_only_folder}: cannot write into the output folder (" in err
     assert "Fix: give a writable folder with --out" in err
@@ -959,3 +991,24 @@ def test_links_back_to_the_folder_are_skipped_and_counted(tmp_path, capsys):
         skipped={"looping_links": 2},
     )
     assert sorted(_sentences_csv(out)["outlet"].unique()) == ["alpha", "beta", "gamma"]
+
+
+def test_an_address_that_accepts_but_is_not_a_dask_scheduler_fails_in_bounded_time(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    import socket
+    import threading
+
+    monkeypatch.setattr("narrative.corpus.SCHEDULER_TIMEOUT", 3)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()  # accepts, never answers
+    try:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        corpus = _folder(_ab(tmp_path / "in" / "e1").parent, {})
+        code, _, err = run([str(corpus), "--out", str(tmp_path / "out"), "-q", "--scheduler", address], capsys)
+    finally:
+        server.close()
+    assert code == 2 and f"cannot reach the Dask scheduler '{address}'" in err
+    assert "no Dask handshake within 3 s" in err and "Fix:" in err
