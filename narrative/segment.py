@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 import pandas as pd
@@ -96,24 +97,48 @@ def _repair(pieces: list[str]) -> list[str]:
     return out
 
 
+#: A line ending in one of these runs on into the next ("KYIV, Nov 22 (Reuters) -").
+_RUNS_ON = re.compile(r"[,\-\u2013\u2014(/&]\s*$")
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Whether line breaks inside paragraphs are wraps: at least two, and most, of the lines
+    followed by another line of their paragraph end without end punctuation, and those lines
+    are long ones (their median at least 60% of the longest line: the wrap width), not
+    titles and subheadings above long lines."""
+    inner = [a for a, b in zip(lines, lines[1:]) if a and b]
+    open_lines = sorted(len(a) for a in inner if not _END.search(a))
+    if len(open_lines) < 2 or 2 * len(open_lines) <= len(inner):
+        return False
+    return open_lines[len(open_lines) // 2] >= 0.6 * max(len(a) for a in lines)
+
+
 def _blocks(text: str) -> list[str]:
     """Paragraph blocks: blank lines separate; a line break after end punctuation does too.
 
-    Lines without end punctuation are joined with the next line (hard-wrapped
-    text); a line that ends a sentence stands alone, so one-sentence-per-line
-    files are kept as written.
+    A line without end punctuation is joined with the next line when the text is
+    hard-wrapped (:func:`_hard_wrapped`) and the line is about as long as the
+    wrapped ones, when the next line starts in lower case, or when the line ends
+    in a comma or dash; otherwise it stands alone: a title, a subheading or a
+    byline above the text is not run into its first sentence.
+    A line that ends a sentence stands alone, so one-sentence-per-line files are
+    kept as written.
     """
+    lines = [raw.strip() for raw in text.split("\n")]
+    # in hard-wrapped text, a line shorter than most is a title or subheading, not a wrap
+    wrap = 0.6 * max(len(line) for line in lines) if _hard_wrapped(lines) else math.inf
     blocks: list[str] = []
     current: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
+    for k, line in enumerate(lines):
         if not line:
             if current:
                 blocks.append(" ".join(current))
                 current = []
             continue
         current.append(line)
-        if _END.search(line):
+        following = lines[k + 1] if k + 1 < len(lines) else ""
+        runs_on = len(line) >= wrap or following[:1].islower() or _RUNS_ON.search(line) is not None
+        if _END.search(line) or not runs_on:
             blocks.append(" ".join(current))
             current = []
     if current:

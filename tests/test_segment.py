@@ -55,6 +55,34 @@ def test_one_sentence_per_line_and_hard_wrapped_lines():
     ]
 
 
+def test_a_title_or_subheading_line_is_not_run_into_the_sentence_below_it():
+    text = (
+        "Fire at Millbrook bakery\nA fire broke out at the bakery on Tuesday. No one was hurt.\n"
+        "What happens next\nThe owner will reopen in May.\nKYIV, Nov 22 (Reuters) -\nTroops left the town."
+    )
+    assert split_sentences(text) == [
+        "Fire at Millbrook bakery",
+        "A fire broke out at the bakery on Tuesday.",
+        "No one was hurt.",
+        "What happens next",
+        "The owner will reopen in May.",
+        "KYIV, Nov 22 (Reuters) - Troops left the town.",  # a dateline ending in a dash runs on
+    ]
+
+
+def test_hard_wrapped_text_joins_lines_that_start_with_a_capital():
+    text = (
+        "The council met on Tuesday and voted for the plan that\nMayor Ruth Okafor had put to residents of the old\n"
+        "Parliament Street district. It passed by seven votes\nto two."
+    )
+    assert split_sentences(text) == [
+        "The council met on Tuesday and voted for the plan that Mayor Ruth Okafor had put to residents of the old "
+        "Parliament Street district.",
+        "It passed by seven votes to two.",
+    ]
+    assert split_sentences("Council backs plan\n" + text)[0] == "Council backs plan"  # a title above stays apart
+
+
 @pytest.mark.parametrize("window", [50, 137, 400])
 def test_long_blocks_split_the_same_window_by_window(monkeypatch, window):
     text = " ".join(
