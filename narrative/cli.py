@@ -155,7 +155,9 @@ class _Reporter:
         self.quiet = quiet
 
     def warn(self, message: str) -> None:
-        print(f"narrative: warning: {message}", file=sys.stderr)
+        from .errors import fs_text
+
+        print(f"narrative: warning: {fs_text(message)}", file=sys.stderr)
 
     def info(self, message: str) -> None:
         if not self.quiet:
@@ -312,6 +314,9 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    for stream in (sys.stdout, sys.stderr):  # a plain-C locale cannot print "é": escape it, do not fail
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="backslashreplace")
     reporter = _Reporter(getattr(args, "quiet", False))
     logging.basicConfig(level=logging.WARNING, format="narrative: %(message)s")
     for noisy in ("sentence_transformers", "transformers", "huggingface_hub", "trafilatura", "htmldate"):
@@ -331,6 +336,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("narrative: interrupted.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output went away (`narrative compare ... | head`)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's final flush does not fail again
+        return 141  # 128 + SIGPIPE, as a shell reports a command ended by a closed pipe
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,7 +38,7 @@ import pandas as pd
 
 from .defaults import DEFAULT_THRESHOLD
 from .embed import DEFAULT_MODEL, SentenceEncoder
-from .errors import InputError
+from .errors import InputError, fs_text
 
 __all__ = ["EventUnit", "CorpusRun", "compare_corpus", "list_events"]
 
@@ -197,13 +197,13 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
             )
 
         if articles(path):
-            return [EventUnit(path.name, "folder", str(path), 0)]
+            return [EventUnit(fs_text(path.name), "folder", str(path), 0)]
         subs = [p for p in event_subfolders(path) if articles(p)]
         if not subs:
             _no_events(path)
             read_input(path, encoding=encoding, skip_empty=skip_empty)  # the reader's own error for an odd folder
         check_event_ids(path, subs)  # as the one-process reader does
-        return [EventUnit(p.name, "folder", str(p), k) for k, p in enumerate(subs)]
+        return [EventUnit(fs_text(p.name), "folder", str(p), k) for k, p in enumerate(subs)]
     return _table_units(path, encoding=encoding, skip_empty=skip_empty)
 
 
@@ -362,7 +362,7 @@ def _input_digest(data) -> str:
     digest = hashlib.sha256()
     for p in sorted(Path(data).iterdir()):
         if p.is_file() and not p.name.startswith("."):
-            digest.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+            digest.update(os.fsencode(p.name) + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -778,7 +778,7 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listin
                 files.update(parquet_file_digests(Path(u.path)))
             continue
         for rel, digest in p["input"]["files"].items():
-            files[f"{Path(u.path).name}/{rel}" if u.kind == "folder" and len(units) > 1 else rel] = digest
+            files[f"{fs_text(Path(u.path).name)}/{rel}" if u.kind == "folder" and len(units) > 1 else rel] = digest
     first = provs[0] if provs else {}
     provenance = {
         "narrative": first.get("narrative"),

@@ -2,7 +2,32 @@
 
 from __future__ import annotations
 
-__all__ = ["NarrativeError", "InputError"]
+import re
+
+__all__ = ["NarrativeError", "InputError", "fs_text"]
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def fs_text(text: str) -> str:
+    """``text`` with the bytes a file or folder name could not be decoded from made readable.
+
+    Python hands over the bytes of a name that are not valid in the file system's encoding (a
+    Latin-1 file name, or any non-ASCII name when the locale is plain C) as lone surrogates,
+    which no CSV, JSON or HTML file can hold. They are decoded here as UTF-8 where they form
+    UTF-8, and as Windows-1252 characters where they do not.
+
+    >>> fs_text("caf\udce9.txt"), fs_text("caf\udcc3\udca9.txt"), fs_text("café.txt")
+    ('café.txt', 'café.txt', 'café.txt')
+    """
+    if not _ESCAPED.search(text):
+        return text
+    try:
+        data = text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:  # other surrogates than escaped bytes: not from a file name
+        return text.encode("utf-8", errors="replace").decode("utf-8")
+    decoded = data.decode("utf-8", errors="surrogateescape")
+    return _ESCAPED.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", errors="replace"), decoded)
 
 
 class NarrativeError(Exception):
@@ -44,4 +69,4 @@ class InputError(NarrativeError, ValueError):
         text = f"{where}{self.problem}"
         if self.fix:
             text += f" Fix: {self.fix}"
-        return text
+        return fs_text(text)

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, fs_text
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -90,7 +90,7 @@ class Input:
 
     def note(self, message: str, *, kind: str | None = None, count: int = 1) -> None:
         """Record a warning; ``kind`` counts what was skipped or cleaned."""
-        self.notes.append(message)
+        self.notes.append(fs_text(message))
         if kind is not None:
             self.skipped[kind] = self.skipped.get(kind, 0) + count
 
@@ -496,14 +496,14 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
             path=path,
             fix="add the article's text, or remove the file.",
         )
-    return {
-        "event": event if event is not None else path.parent.name,
-        "outlet": path.stem,
+    return {  # names as text a table can hold, whatever bytes the file system gave them in
+        "event": fs_text(event if event is not None else path.parent.name),
+        "outlet": fs_text(path.stem),
         "title": title,
         "url": "",
         "published": published,
         "text": text,
-        "source": str(path),
+        "source": fs_text(str(path)),
     }
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .embed import _shareable
-from .errors import InputError
+from .errors import InputError, fs_text
 from .figures import FIGURES, draw_figures, save_figure
 
 __all__ = ["write_outputs", "TABLE_COLUMNS"]
@@ -203,7 +203,8 @@ def _json_default(obj):
 
 def dump_json(obj) -> str:
     """JSON text with sorted keys and a final newline, the same on every run."""
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+    text = json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+    return fs_text(text)  # a file or folder name the file system gave as undecodable bytes
 
 
 def _safe_name(event: str, index: int) -> str:

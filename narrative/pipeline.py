@@ -27,7 +27,7 @@ from .compare import (
 )
 from .defaults import SECONDARY_MARGIN
 from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
-from .errors import InputError
+from .errors import InputError, fs_text
 from .io import Input, name_key, read_input
 from .segment import language_note, long_sentences_note, segment
 
@@ -458,7 +458,7 @@ def compare(
     status = claims.set_index(["event", "claim_id"])["status"]
     sentences["status"] = [status.get((e, c), "") if c else "" for e, c in zip(sentences["event"], main)]
     no_claim = int((~sentences["text"].map(states_claim)).sum())
-    notes = list(inp.notes)
+    notes = [fs_text(n) for n in inp.notes]
     if no_claim:
         notes.append(
             f"{no_claim} sentence(s) state no claim (fewer than two words of letters); kept with an empty claim_id."
@@ -466,7 +466,7 @@ def compare(
     files = {}
     for path, digest in sorted(inp.files.items()):
         rel = os.path.relpath(path, input_root if input_root and input_root.is_dir() else Path(path).parent)
-        files[Path(rel).as_posix()] = digest
+        files[fs_text(Path(rel).as_posix())] = digest
     provenance = {
         "narrative": __version__,
         "narrative_code": _code_digest(),
@@ -485,7 +485,7 @@ def compare(
             "skip_empty": skip_empty,
             "cache": use_cache,
         },
-        "input": {"name": input_root.name if input_root else None, "files": files},
+        "input": {"name": fs_text(input_root.name) if input_root else None, "files": files},
         "counts": {
             "events": int(sentences["event"].nunique()),
             "outlets": int(sentences.groupby("event")["outlet"].nunique().sum()),

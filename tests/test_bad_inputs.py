@@ -1012,3 +1012,40 @@ def test_an_address_that_accepts_but_is_not_a_dask_scheduler_fails_in_bounded_ti
         server.close()
     assert code == 2 and f"cannot reach the Dask scheduler '{address}'" in err
     assert "no Dask handshake within 3 s" in err and "Fix:" in err
+
+
+def test_file_and_folder_names_that_are_not_utf8_are_read_as_text(tmp_path, capsys):
+    root = os.fsencode(tmp_path / "corpus")
+    for event in (b"\xc9cole", b"bridge"):  # "École" and "Café" in Latin-1, as an old archive may name them
+        os.makedirs(os.path.join(root, event))
+        for name, text in ((b"caf\xe9.txt", A), (b"beta.txt", B)):
+            with open(os.path.join(root, event, name), "wb") as fh:
+                fh.write(text.encode("utf-8"))
+    out = tmp_path / "out"
+    for mode in ([], ["--jobs", "1"]):
+        code, _, err = run([os.fsdecode(root), "--out", str(out), "-q", "--force", *mode], capsys)
+        assert code == 0, err
+        sentences = _sentences_csv(out)
+        assert set(sentences["outlet"]) == {"café", "beta"} and set(sentences["event"]) == {"École", "bridge"}
+        provenance = (out / "provenance.json").read_text(encoding="utf-8")
+        assert "École/café.txt" in provenance and "\\udc" not in provenance
+
+
+def _cli(args, **kw):
+    code = "import sys; from narrative.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.Popen([sys.executable, "-c", code, "compare", *args], stderr=subprocess.PIPE, text=True, **kw)
+
+
+@pytest.mark.model
+def test_a_closed_output_pipe_and_a_plain_c_locale_give_no_traceback(tmp_path, cache_dir):
+    source = _ab(tmp_path / "in", **{"süddeutsche.txt": A.replace("Monday", "Sunday")})
+    args = [str(source), "--out", str(tmp_path / "out"), "--cache-dir", str(cache_dir), "--force"]
+    piped = _cli(args, stdout=subprocess.PIPE)  # as `narrative compare ... | head -0`
+    piped.stdout.close()
+    assert piped.wait() == 141 and "Traceback" not in piped.stderr.read()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIOENCODING"))}
+    plain = _cli(args, stdout=subprocess.PIPE, env={**env, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"})
+    out, err = plain.communicate()
+    assert plain.returncode == 0 and "Traceback" not in err
+    assert "s\\xfcddeutsche" in out  # escaped in the summary, where the locale cannot print it
+    assert "süddeutsche" in set(_sentences_csv(tmp_path / "out")["outlet"])
