@@ -94,7 +94,9 @@ def _weight_files_key(folder: Path) -> str:
     for p in sorted(folder.rglob("*")):
         if p.is_file() and not p.name.startswith("."):
             st = p.stat()
-            digest.update(f"{p.relative_to(folder).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(errors="surrogateescape"))
+            digest.update(
+                f"{p.relative_to(folder).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode(errors="surrogateescape")
+            )
     return digest.hexdigest()
 
 

@@ -85,7 +85,8 @@ def test_a_device_this_machine_lacks_or_torch_does_not_know_is_a_user_error():
 def test_vectors_from_another_device_are_cached_apart_and_named(encoder, monkeypatch):
     import sys
 
-    monkeypatch.setattr(sys.modules["narrative.embed"], "_check_torch_device", lambda device: None)  # as on a machine with a GPU
+    # as on a machine with a GPU
+    monkeypatch.setattr(sys.modules["narrative.embed"], "_check_torch_device", lambda device: None)
     cpu = encoder.describe()
     gpu = SentenceEncoder(device="cuda:1")
     info = gpu.describe()  # from the weights' record: no model load, no GPU needed
