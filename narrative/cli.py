@@ -223,7 +223,9 @@ def _compare(args, reporter: _Reporter) -> int:
     start = time.perf_counter()
     from .embed import SentenceEncoder
 
-    encoder = SentenceEncoder(args.model, revision=args.model_revision, device=args.device, backend=args.backend)
+    encoder = SentenceEncoder(
+        args.model, revision=args.model_revision, device=args.device, backend=args.backend, cache_dir=args.cache_dir
+    )
     result = compare(
         args.input,
         model=encoder,

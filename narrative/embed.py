@@ -572,7 +572,15 @@ class _OnnxModel:
         target = encoder._models_dir() / base[:16]
         name = _INT8_FILE if encoder.backend == "onnx-int8" else "model.onnx"
         if not (target / name).is_file():
-            _export_onnx(encoder, target, int8=encoder.backend == "onnx-int8")
+            try:
+                _export_onnx(encoder, target, int8=encoder.backend == "onnx-int8")
+            except OSError as exc:
+                raise InputError(
+                    f"cannot write the ONNX export of the model ({exc.strerror or exc}).",
+                    path=target,
+                    fix="give a writable cache folder with --cache-dir (in Python: cache_dir=...), "
+                    "or use the torch backend.",
+                ) from None
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Batches are small, so one thread per batch and one batch per core run faster than

@@ -650,7 +650,7 @@ def evaluate(
             f"unlabelled: {', '.join(map(repr, emptied))}; they are not scored."
         )
     model = DEFAULT_MODEL if model is None else model
-    encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
+    encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model, cache_dir=cache_dir)
     aligner = ClaimAligner() if aligner is None else aligner
     if threshold is not None:
         aligner = aligner.set_params(threshold=threshold)
@@ -761,7 +761,7 @@ def evaluate_command(args, *, reporter) -> int:
     from .embed import SentenceEncoder
 
     thresholds = _parse_sweep(args.sweep) if args.sweep else None
-    encoder = SentenceEncoder(args.model, revision=args.model_revision, device=args.device)
+    encoder = SentenceEncoder(args.model, revision=args.model_revision, device=args.device, cache_dir=args.cache_dir)
     out = evaluate(
         args.gold,
         model=encoder,

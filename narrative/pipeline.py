@@ -424,7 +424,7 @@ def compare(
         inp = read_input(source, encoding=encoding, skip_empty=skip_empty)
         input_root = Path(source)
     sentences = prepare_sentences(inp, language=language)
-    encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model)
+    encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model, cache_dir=cache_dir)
     if encoder.reads_english_only:
         _, note = language_note(sentences, language=language)
         if note:

@@ -1049,3 +1049,20 @@ def test_a_closed_output_pipe_and_a_plain_c_locale_give_no_traceback(tmp_path, c
     assert plain.returncode == 0 and "Traceback" not in err
     assert "s\\xfcddeutsche" in out  # escaped in the summary, where the locale cannot print it
     assert "süddeutsche" in set(_sentences_csv(tmp_path / "out")["outlet"])
+
+
+@pytest.mark.model
+def test_the_onnx_export_goes_into_the_cache_folder_given_and_an_unwritable_one_is_named(
+    tmp_path, capsys, read_only_folder
+):
+    pytest.importorskip("onnxruntime")
+    source = _ab(tmp_path / "in")
+    cache = tmp_path / "cache"
+    code, _, err = run(
+        [str(source), "--out", str(tmp_path / "out"), "-q", "--backend", "onnx", "--cache-dir", str(cache)], capsys
+    )
+    assert code == 0, err
+    assert len(list((cache / "models").glob("*/model.onnx"))) == 1  # not under the user's home folder
+    args = [str(source), "--out", str(tmp_path / "out2"), "-q", "--backend", "onnx", "--no-cache"]
+    code, _, err = run([*args, "--cache-dir", str(read_only_folder)], capsys)
+    assert code == 2 and "cannot write the ONNX export of the model" in err and str(read_only_folder) in err
