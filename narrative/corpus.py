@@ -366,6 +366,38 @@ def _input_digest(data) -> str:
     return digest.hexdigest()
 
 
+def _event_folder_of_ours(folder: Path) -> bool:
+    """Whether every entry of an event's folder is one that a corpus run writes there."""
+    from .output import TABLE_COLUMNS
+
+    names = {*TABLE_COLUMNS, "report.html", "provenance.json", "figures", "tables", _MARKER, f".{_MARKER}.tmp"}
+    try:
+        return folder.is_dir() and all(p.name in names or p.name.startswith(".narrative-") for p in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _results_of_ours(out: Path) -> bool:
+    """Whether ``out`` holds results of an earlier corpus or one-process run (not merely files of those names)."""
+    from .output import is_narrative_provenance
+
+    if is_narrative_provenance(out / "provenance.json"):
+        return True
+    events = out / "events"
+    try:
+        markers = list(events.glob(f"*/{_MARKER}")) if events.is_dir() else []
+    except OSError:
+        return False
+    for marker in markers:  # a first run stopped before its combined files: its finished events
+        try:
+            done = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(done, dict) and done.get("format") == _FORMAT and isinstance(done.get("key"), str):
+            return True
+    return False
+
+
 def run_event(unit: EventUnit, out, config: dict) -> dict:
     """Compare one event and write its results into ``out/events/<event>/``; skip it when done.
 
@@ -385,6 +417,12 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
         if done.get("key") == key:
             return {**done, "reused": True}
     if folder.exists():
+        if not _event_folder_of_ours(folder):
+            raise InputError(
+                "the output folder already holds a folder of this event's name with files narrative did not write.",
+                path=folder,
+                fix="give a new or empty folder with --out, or move that folder away.",
+            )
         shutil.rmtree(folder)  # an unfinished or outdated event: redo it from scratch
     from .pipeline import compare  # here, not above: a finished event needs neither it nor scikit-learn
 
@@ -550,7 +588,7 @@ def compare_corpus(
     out = Path(out)
     check_out_path(out)
     if out.is_dir() and any(p for p in out.iterdir() if not p.name.startswith(".")):
-        if not (out / "provenance.json").is_file() and not (out / "events").is_dir() and not force:
+        if not _results_of_ours(out) and not force:
             raise InputError(
                 "the output folder is not empty and holds no earlier narrative results.",
                 path=out,

@@ -56,11 +56,26 @@ def check_out_path(out: Path) -> None:
         raise InputError("the output path exists and is not a folder.", path=out, fix="give a folder path with --out.")
 
 
+def is_narrative_provenance(path: Path) -> bool:
+    """Whether ``path`` is a ``provenance.json`` that narrative wrote (not another tool's file of that name)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("narrative"), str)
+        and isinstance(data.get("settings"), dict)
+        and isinstance(data.get("input"), dict)
+        and isinstance(data.get("outputs", []), list)
+    )
+
+
 def _prepare_folder(out: Path, force: bool) -> None:
     check_out_path(out)
     if out.is_dir():
-        entries = [p for p in out.iterdir() if not p.name.startswith(".")]
-        ours = (out / "provenance.json").is_file()
+        entries = [p for p in out.iterdir() if not p.name.startswith(".") and not _empty_figures_folder(p)]
+        ours = is_narrative_provenance(out / "provenance.json")
         if entries and not ours and not force:
             raise InputError(
                 "the output folder is not empty and holds no earlier narrative results.",
@@ -177,18 +192,30 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
     return out
 
 
-def _earlier_outputs(out: Path) -> set[str]:
-    """The files an earlier run wrote into ``out`` (from its provenance), limited to names narrative makes."""
+def _empty_figures_folder(p: Path) -> bool:
+    """The empty ``figures`` folder a run that was stopped before its first figure leaves behind."""
     try:
-        listed = json.loads((out / "provenance.json").read_text(encoding="utf-8")).get("outputs", [])
-    except (OSError, ValueError, AttributeError):
+        return p.name == "figures" and p.is_dir() and not p.is_symlink() and not any(p.iterdir())
+    except OSError:
+        return False
+
+
+def _earlier_outputs(out: Path) -> set[str]:
+    """The files an earlier run wrote into ``out`` (from its provenance), limited to names narrative makes.
+
+    Only a provenance that narrative wrote counts: another tool's ``provenance.json`` names no file
+    to replace or remove.
+    """
+    if not is_narrative_provenance(out / "provenance.json"):
         return set()
+    listed = json.loads((out / "provenance.json").read_text(encoding="utf-8")).get("outputs", [])
     ours = set(TABLE_COLUMNS) | {"report.html"}
+    pngs = "|".join(map(re.escape, FIGURES))
     return {
         rel
         for rel in listed
         if isinstance(rel, str)
-        and (rel in ours or re.fullmatch(r"figures/[\w.-]+/[\w]+\.png", rel) is not None)
+        and (rel in ours or re.fullmatch(rf"figures/[\w.-]+/(?:{pngs})\.png", rel) is not None)
         and ".." not in rel.split("/")
     }
 

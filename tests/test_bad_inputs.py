@@ -725,6 +725,36 @@ def test_output_folder_with_earlier_results_is_updated(tmp_path, capsys):
     assert on_disk == sorted([*prov["outputs"], "provenance.json"])
 
 
+@pytest.mark.parametrize("mode", [[], ["--jobs", "1"]], ids=["one-process", "corpus"])
+def test_another_tools_provenance_json_is_not_taken_for_earlier_results(tmp_path, capsys, mode):
+    out = tmp_path / "project"
+    for sub in ("figures/thesis", "events/first"):
+        (out / sub).mkdir(parents=True)
+    _folder(
+        out,
+        {
+            "provenance.json": json.dumps(
+                {"tool": "my-pipeline", "outputs": ["figures/thesis/chart.png", "claims.csv"]}
+            ),
+            "claims.csv": "id,claim\n1,my own claim\n",
+            "figures/thesis/chart.png": b"PNG",
+            "events/first/sentences.csv": "my own table\n",
+        },
+    )
+    source = _folder(_ab(tmp_path / "in" / "first").parent, {})
+    code, _, err = run([str(source), "--out", str(out), "-q", *mode], capsys)
+    assert code == 2 and "holds no earlier narrative results" in err
+    assert (out / "claims.csv").read_text() == "id,claim\n1,my own claim\n"
+    assert run([str(source), "--out", str(out), "-q", "--force", *mode], capsys)[0] == 0
+    assert (out / "figures" / "thesis" / "chart.png").read_bytes() == b"PNG"  # not in narrative's own provenance
+
+
+def test_a_run_stopped_before_its_first_figure_does_not_block_the_next(tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "figures").mkdir(parents=True)  # all that a run stopped early leaves
+    assert run([str(_ab(tmp_path / "in")), "--out", str(out), "-q"], capsys)[0] == 0
+
+
 @pytest.fixture
 def read_only_folder(tmp_path):
     """An empty folder nobody may write into, root included (immutable flag, else a read-only mount)."""
