@@ -134,6 +134,7 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
     }
     earlier = _earlier_outputs(out)
     staging = None
+    moving = False
     try:
         # Everything is written into a hidden staging folder first and moved into place at the
         # end, so a run that fails (full disk, interruption) leaves earlier results as they were.
@@ -172,6 +173,7 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
         provenance = dict(result.provenance)
         provenance["outputs"] = sorted(written)
         put("provenance.json", dump_json(provenance).encode("utf-8"))
+        moving = True
         for rel in written:  # provenance.json last: it marks a complete set
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, out / rel)
@@ -181,6 +183,13 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
                 with contextlib.suppress(OSError):
                     (out / rel).parent.rmdir()
     except OSError as exc:
+        if moving:  # some files are in place already: say so, and that provenance.json is not
+            raise InputError(
+                f"writing the results failed while moving them into place ({exc.strerror or exc}); the folder "
+                "may hold some files of this run beside earlier ones, and no provenance.json of this run.",
+                path=out,
+                fix="check that the output folder is writable and the disk is not full, and run again.",
+            ) from None
         raise InputError(
             f"writing the results failed ({exc.strerror or exc}); earlier results in the folder were left as they were.",
             path=out,
@@ -235,9 +244,14 @@ def dump_json(obj) -> str:
 
 
 def _safe_name(event: str, index: int) -> str:
-    """A file-system-safe folder name for an event id (unique through its index when changed)."""
+    """A file-system-safe folder name for an event id.
+
+    An id of letters, digits, ``-``, ``_`` and ``.`` is its own name; any other id gets its
+    position and a ``~`` (``003~a_b`` for ``a/b``), a character no id kept as it is holds, so
+    that two events never share a folder (an id ``003-a_b`` stays ``003-a_b``).
+    """
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in str(event)).strip("._") or "event"
-    return safe if safe == str(event) and len(safe) <= 100 else f"{index:03d}-{safe[:80]}"
+    return safe if safe == str(event) and len(safe) <= 100 else f"{index:03d}~{safe[:80]}"
 
 
 def read_provenance(out) -> dict:

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from narrative.cli import main
+from narrative.segment import split_sentences
 
 A = "The mayor opened the new bridge on Monday. Officials said it cost two million dollars. Residents welcomed it."
 B = "The new bridge was opened by the mayor on Monday. It cost about two million dollars, officials said."
@@ -685,7 +686,7 @@ def test_hostile_event_name_stays_inside_the_output_folder(tmp_path, capsys):
     out = tmp_path / "deep" / "out"
     _compare_ok([str(_csv(tmp_path / "a.csv", frame)), "--out", str(out), "-q"], capsys)
     pngs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png"))
-    assert pngs and all(p.startswith("figures/000-escape/") for p in pngs)
+    assert pngs and all(p.startswith("figures/000~escape/") for p in pngs)
     assert not (tmp_path / "escape").exists() and not (tmp_path / "deep" / "escape").exists()
 
 
@@ -1096,3 +1097,17 @@ def test_the_onnx_export_goes_into_the_cache_folder_given_and_an_unwritable_one_
     args = [str(source), "--out", str(tmp_path / "out2"), "-q", "--backend", "onnx", "--no-cache"]
     code, _, err = run([*args, "--cache-dir", str(read_only_folder)], capsys)
     assert code == 2 and "cannot write the ONNX export of the model" in err and str(read_only_folder) in err
+
+
+@pytest.mark.parametrize("mode", [[], ["--jobs", "1"]], ids=["one-process", "corpus"])
+def test_an_event_id_that_looks_like_another_events_folder_name_keeps_its_own_folder(tmp_path, capsys, mode):
+    rows = [("a/b", "x", A), ("a/b", "y", B), ("000-a_b", "x", B), ("000-a_b", "y", C)]
+    table = _csv(tmp_path / "t.csv", pd.DataFrame(rows, columns=["event", "outlet", "text"]))
+    out = tmp_path / "out"
+    code, _, err = run([str(table), "--out", str(out), "-q", *mode], capsys)
+    assert code == 0, err
+    sentences = _sentences_csv(out)
+    counts = sentences.groupby("event").size().to_dict()
+    assert set(counts) == {"a/b", "000-a_b"} and counts["000-a_b"] == len(split_sentences(B) + split_sentences(C))
+    folders = {p.name for p in (out / ("events" if mode else "figures")).iterdir()}
+    assert folders == {"000~a_b", "000-a_b"}
