@@ -45,7 +45,7 @@ __all__ = ["EventUnit", "CorpusRun", "compare_corpus", "list_events"]
 #: Per-event tables kept (as Parquet, no pickle) so the combined files can be assembled.
 _TABLES = ("sentences", "claims", "coverage", "omissions", "outlets", "themes", "emphasis", "articles")
 _MARKER = "done.json"
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -412,10 +412,12 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
     if marker.is_file():
         try:
             done = json.loads(marker.read_text(encoding="utf-8"))
-        except ValueError:
+        except (ValueError, UnicodeDecodeError):
             done = {}
-        if done.get("key") == key:
-            return {**done, "reused": True}
+        done = done if isinstance(done, dict) else {}
+        files = done.get("files")
+        if done.get("key") == key and isinstance(files, list) and all((folder / f).is_file() for f in files):
+            return {**done, "reused": True}  # finished, and nothing it wrote has gone since
     if folder.exists():
         if not _event_folder_of_ours(folder):
             raise InputError(
@@ -440,14 +442,17 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
     )
     (folder / "tables").mkdir(parents=True, exist_ok=True)
     result.write(folder, figures=config["figures"], report=True, force=True)
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     for name in _TABLES:
         frame = getattr(result, name)
         if frame is not None:
             frame.to_parquet(folder / "tables" / f"{name}.parquet", index=False)
+            files.append(f"tables/{name}.parquet")
     done = {
         "format": _FORMAT,
         "event": unit.event,
         "key": key,
+        "files": files,
         "seconds": round(time.perf_counter() - start, 3),
         "provenance": result.provenance,
         "notes": result.notes,

@@ -102,6 +102,12 @@ def test_interrupted_run_resumes_without_redoing_finished_events(small_corpus, t
     assert again.computed == ["ev-b"]
     assert again.reused == ["ev-a", "ev-c"]
     assert _files(out) == before
+    # a finished event that lost a file it wrote is redone, not trusted: nothing of it goes missing
+    (out / "events" / "ev-c" / "tables" / "sentences.parquet").unlink()
+    (out / "provenance.json").unlink()
+    third = compare_corpus(small_corpus, out, cache_dir=cache_dir)
+    assert third.computed == ["ev-c"] and third.reused == ["ev-a", "ev-b"]
+    assert _files(out) == before
 
 
 def test_changed_code_redoes_finished_events(small_corpus, tmp_path, cache_dir, monkeypatch):
