@@ -213,10 +213,32 @@ def _check_paths_and_encoding(args) -> None:
             ) from None
 
 
+def _cache_outside_out(args) -> None:
+    from pathlib import Path
+
+    from .errors import InputError
+
+    if args.cache_dir is None or args.no_cache:
+        return
+    cache, out = Path(args.cache_dir).resolve(), Path(args.out).resolve()
+    if cache == out or out in cache.parents:
+        raise InputError(
+            "the cache folder is the output folder or inside it, where the results are written "
+            "(and which a later run may replace).",
+            path=args.cache_dir,
+            fix="give --cache-dir a folder outside --out, or leave it out to use the user cache folder.",
+        )
+
+
 def _compare(args, reporter: _Reporter) -> int:
     _check_paths_and_encoding(args)
     _out_outside_input(args)
-    if args.jobs is not None or args.dask or args.scheduler:
+    _cache_outside_out(args)
+    corpus = args.jobs is not None or args.dask or args.scheduler
+    from .output import check_out_folder
+
+    check_out_folder(args.out, force=args.force, corpus=corpus)  # before any work, not after it
+    if corpus:
         return _compare_corpus(args, reporter)
     from .pipeline import compare
 

@@ -71,7 +71,42 @@ def is_narrative_provenance(path: Path) -> bool:
     )
 
 
-def _prepare_folder(out: Path, force: bool) -> None:
+def check_out_folder(out: Path, *, force: bool, corpus: bool = False) -> None:
+    """Refuse, before any work, an output folder the results could not be written into.
+
+    The same rules as when the results are written: a path that is a file, a folder that holds
+    other files than earlier results (unless ``force``), a folder, or the folder it would be
+    made in, that cannot be written. Creates nothing.
+    """
+    out = Path(out)
+    if corpus:
+        check_out_path(out)
+    else:
+        _check_not_others(out, force)
+    probe_in = out
+    while not probe_in.exists():  # the folder it would be made in
+        if probe_in.parent == probe_in:
+            return
+        probe_in = probe_in.parent
+    if not probe_in.is_dir():
+        raise InputError(
+            f"cannot make the output folder: {probe_in} is a file, not a folder.",
+            path=out,
+            fix="give --out a path whose parent folders are folders.",
+        )
+    try:
+        fd, name = tempfile.mkstemp(dir=probe_in, prefix=".narrative-write-test-")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write into {'the output folder' if probe_in == out else probe_in} ({exc.strerror or exc}).",
+            path=out,
+            fix="give a writable folder with --out.",
+        ) from None
+
+
+def _check_not_others(out: Path, force: bool) -> None:
     check_out_path(out)
     if out.is_dir():
         entries = [p for p in out.iterdir() if not p.name.startswith(".") and not _empty_figures_folder(p)]
@@ -82,6 +117,10 @@ def _prepare_folder(out: Path, force: bool) -> None:
                 path=out,
                 fix="give a new or empty folder with --out, or add --force to write into it anyway.",
             )
+
+
+def _prepare_folder(out: Path, force: bool) -> None:
+    _check_not_others(out, force)
     make_writable_folder(out, "figures")
 
 

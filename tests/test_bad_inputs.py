@@ -385,7 +385,15 @@ ERRORS = {
             _folder(_ab(t / "in" / "e1").parent, {}),
             ["--jobs", "1", "--out", str(_table(t / "notes.txt", "x") / "res")],
         ),  # fmt: skip
-        ["notes.txt/res", "cannot write into the output folder", "Fix:"],
+        ["notes.txt/res", "cannot make the output folder", "notes.txt is a file, not a folder", "Fix:"],
+    ),
+    "cache_folder_that_is_the_output_folder": (
+        lambda t: (_ab(t / "in"), ["--cache-dir", str(t / "out")]),
+        ["cache folder is the output folder or inside it", "Fix:"],
+    ),
+    "output_path_under_a_file": (
+        lambda t: (_ab(t / "in"), ["--out", str(_table(t / "notes.txt", "x") / "res" / "deeper")]),
+        ["cannot make the output folder", "notes.txt is a file, not a folder", "Fix:"],
     ),
     "model_folder_that_is_not_a_model": (
         lambda t: (_ab(t / "in"), ["--model", str(_folder(t / "m", {"readme.txt": "weights elsewhere"}))]),
@@ -748,6 +756,14 @@ def test_another_tools_provenance_json_is_not_taken_for_earlier_results(tmp_path
     assert (out / "claims.csv").read_text() == "id,claim\n1,my own claim\n"
     assert run([str(source), "--out", str(out), "-q", "--force", *mode], capsys)[0] == 0
     assert (out / "figures" / "thesis" / "chart.png").read_bytes() == b"PNG"  # not in narrative's own provenance
+
+
+def test_an_output_folder_of_other_files_is_refused_before_any_work(tmp_path, capsys):
+    out = _folder(tmp_path / "out", {"notes.txt": "mine"})
+    cache = tmp_path / "cache"
+    code, _, err = run([str(_ab(tmp_path / "in")), "--out", str(out), "-q", "--cache-dir", str(cache)], capsys)
+    assert code == 2 and "holds no earlier narrative results" in err
+    assert not cache.exists()  # refused before a sentence was embedded
 
 
 def test_a_run_stopped_before_its_first_figure_does_not_block_the_next(tmp_path, capsys):
