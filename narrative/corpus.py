@@ -171,7 +171,14 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
     skip_empty : bool, default False
         As in :func:`narrative.io.read_input`, for the errors reported while listing.
     """
-    from .io import ARTICLE_SUFFIXES, check_event_ids, event_subfolders, is_parquet_dataset, read_input
+    from .io import (
+        ARTICLE_SUFFIXES,
+        check_event_ids,
+        event_subfolders,
+        folder_name,
+        is_parquet_dataset,
+        read_input,
+    )
 
     if isinstance(source, pd.DataFrame):
         return _frame_units(source)
@@ -197,7 +204,7 @@ def list_events(source, *, encoding: str | None = None, skip_empty: bool = False
             )
 
         if articles(path):
-            return [EventUnit(fs_text(path.name), "folder", str(path), 0)]
+            return [EventUnit(folder_name(path), "folder", str(path), 0)]
         subs = [p for p in event_subfolders(path) if articles(p)]
         if not subs:
             _no_events(path)

@@ -445,6 +445,13 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
     path = Path(path)
     files = {} if files is None else files
     suffix = path.suffix.lower()
+    outlet = fs_text(path.stem).strip()  # as a table's outlet names: spaces around it trimmed
+    if not outlet:
+        raise InputError(
+            "the file name gives no outlet name (the outlet is the file name without its extension).",
+            path=path,
+            fix="rename the file after its outlet, e.g. reuters.txt.",
+        )
     data = _read_bytes(path, files)
     text = None
     if suffix in (".html", ".htm") and encoding is None and (declared := _declared_charset(data)) is not None:
@@ -498,7 +505,7 @@ def read_article_file(path, *, event: str | None = None, encoding: str | None = 
         )
     return {  # names as text a table can hold, whatever bytes the file system gave them in
         "event": fs_text(event if event is not None else path.parent.name),
-        "outlet": fs_text(path.stem),
+        "outlet": outlet,
         "title": title,
         "url": "",
         "published": published,
@@ -585,9 +592,23 @@ def _note_unread(folder: Path, result: Input) -> None:
         )
 
 
+def folder_name(folder: Path) -> str:
+    """A folder's own name, also when it was given as ``.`` or ``..`` (the event id of an event folder)."""
+    return fs_text(Path(os.path.abspath(folder)).name)
+
+
 def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool = False) -> list[dict]:
     paths = _article_files(folder)
     others = _other_files(folder)
+    parquet = [p.name for p in others if p.suffix.lower() == ".parquet"]
+    if parquet and len(paths) == 1:  # one outlet could not be compared anyway: the folder is a dataset
+        raise InputError(
+            f"the folder holds Parquet files ({_some(parquet)}) and one article file ({paths[0].name}); "
+            "a Parquet dataset folder holds only Parquet files.",
+            path=folder,
+            fix=f"move {paths[0].name} out of the folder (or rename it to start with '_'), "
+            "or give one article file per outlet.",
+        )
     _note_unread(folder, result)
     if others:
         result.note(
@@ -602,10 +623,14 @@ def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool =
         key = name_key(path.stem)
         if key in seen:
             a, b = seen[key].name, path.name
-            how = ""
-            if a.casefold() != b.casefold():  # looks the same: show the characters that differ
+            stems = seen[key].stem, path.stem
+            if stems[0] == stems[1]:
+                how = ""  # the same name, two extensions
+            elif stems[0].casefold() == stems[1].casefold():
+                how = " (the names differ only in case)"
+            else:  # looks the same: show the characters that differ
                 a, b = ascii(a), ascii(b)
-                how = " (they differ only in Unicode form or spacing)"
+                how = " (the names differ only in Unicode form or spacing)"
             raise InputError(
                 f"two files give the same outlet name {path.stem!r}: {a} and {b}{how}.",
                 path=folder,
@@ -613,7 +638,9 @@ def _read_event_folder(folder: Path, result: Input, encoding, skip_empty: bool =
             )
         seen[key] = path
         try:
-            row = read_article_file(path, event=folder.name, encoding=encoding, files=result.files, notes=result.notes)
+            row = read_article_file(
+                path, event=folder_name(folder), encoding=encoding, files=result.files, notes=result.notes
+            )
         except EmptyArticleError as exc:
             if not skip_empty:
                 exc.fix = (
@@ -677,6 +704,41 @@ def note_skipped_folders(folder: Path, result: Input) -> None:
             kind="underscore_folders",
             count=len(unread),
         )
+    hidden = sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name.startswith(".") and _article_files(p))
+    if hidden:
+        result.note(
+            f"{folder}: skipped {len(hidden)} hidden sub-folder(s) that hold articles ({_some(hidden)}); "
+            "rename them without the leading '.' to compare them.",
+            kind="hidden_folders",
+            count=len(hidden),
+        )
+    loose = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    if loose:  # a table beside the event folders is not an event: say so rather than leave it out unseen
+        result.note(
+            f"{folder}: skipped {len(loose)} file(s) beside the event folders ({_some(loose)}); a folder of event "
+            "folders is read folder by folder: give a table as INPUT on its own.",
+            kind="files_beside_events",
+            count=len(loose),
+        )
+
+
+def _what_else(folder: Path) -> str:
+    """What a folder without articles holds that looks like input, for the error: '; it holds ...'."""
+    try:
+        entries = sorted(p for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return ""
+    kinds = []
+    bare = [p.name for p in entries if not p.suffix and not p.name.startswith(".")]
+    tables = [p.name for p in entries if p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith(".")]
+    hidden = [p.name for p in entries if p.name.startswith(".") and p.suffix.lower() in ARTICLE_SUFFIXES]
+    if bare:
+        kinds.append(f"files without an extension ({_some(bare)}; name them e.g. reuters.txt)")
+    if tables:
+        kinds.append(f"tables ({_some(tables)}; give a table as INPUT on its own)")
+    if hidden:
+        kinds.append(f"hidden files ({_some(hidden)}; rename them without the leading '.')")
+    return f"; it holds {' and '.join(kinds)}" if kinds else ""
 
 
 def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
@@ -700,7 +762,7 @@ def _read_folder(folder: Path, encoding, skip_empty: bool = False) -> Input:
     else:
         raise InputError(
             f"no articles found (looked for {', '.join('*' + s for s in ARTICLE_SUFFIXES)} files, "
-            "and for sub-folders holding them).",
+            f"and for sub-folders holding them){_what_else(folder)}.",
             path=folder,
             fix="put one file per outlet in the folder, named after the outlet (e.g. reuters.txt).",
         )
@@ -924,7 +986,10 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
         raise InputError(
             problem,
             path=path,
-            fix="give 'text' (one article per row) or 'sentence' (one sentence per row), not both.",
+            fix="keep one of the two columns: 'text' (one article per row) or 'sentence' (one sentence per row)."
+            if has_text
+            else "name the column that holds the articles 'text' (one article per row), or the one that holds "
+            "sentences 'sentence' (one sentence per row).",
         )
     if frame.empty:
         raise InputError("the table has a header but no rows.", path=path, fix="add one row per article or sentence.")
@@ -1047,11 +1112,12 @@ def _table_to_input(frame: pd.DataFrame, path: Path, result: Input, *, rows=None
         raw = frame["position"]
         position = pd.to_numeric(raw, errors="coerce")
         bad = ~np.isfinite(position.astype(float)) | (position != position.round()) | (position.abs() > 2**53)
+        bad |= position < 0
         if bad.any():
             first = int(rownum[bad.to_numpy().nonzero()[0][0]])
             value = raw[bad].iloc[0]
             raise InputError(
-                f"'position' must be a whole number (at most 2**53 in size); got "
+                f"'position' must be a whole number from 0 (at most 2**53); got "
                 f"{value if isinstance(value, str) else str(value)!r}.",
                 path=path,
                 row=first,

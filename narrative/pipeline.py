@@ -28,7 +28,7 @@ from .compare import (
 from .defaults import SECONDARY_MARGIN
 from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
 from .errors import InputError, fs_text
-from .io import Input, name_key, read_input
+from .io import Input, folder_name, name_key, read_input
 from .segment import language_note, long_sentences_note, segment
 
 __all__ = ["Comparison", "compare", "prepare_sentences", "validate_sentences", "OUTPUT_FILES"]
@@ -485,7 +485,7 @@ def compare(
             "skip_empty": skip_empty,
             "cache": use_cache,
         },
-        "input": {"name": fs_text(input_root.name) if input_root else None, "files": files},
+        "input": {"name": folder_name(input_root) if input_root else None, "files": files},
         "counts": {
             "events": int(sentences["event"].nunique()),
             "outlets": int(sentences.groupby("event")["outlet"].nunique().sum()),

@@ -387,6 +387,33 @@ ERRORS = {
         ),  # fmt: skip
         ["notes.txt/res", "cannot make the output folder", "notes.txt is a file, not a folder", "Fix:"],
     ),
+    "file_name_that_gives_no_outlet_name": (
+        lambda t: (_ab(t / "in", **{" .txt": A}), []),
+        [" .txt: the file name gives no outlet name", "Fix:"],
+    ),
+    "files_differing_only_in_case_and_extension": (
+        lambda t: (_folder(t / "in", {"Herald.txt": A, "herald.md": B, "post.txt": C}), []),
+        ["Herald.txt and herald.md (the names differ only in case)", "Fix:"],
+    ),
+    "parquet_dataset_folder_with_a_readme": (
+        lambda t: (_folder(t / "in", {"part-0.parquet": b"PAR1", "README.txt": "About this dataset."}), []),
+        ["holds Parquet files (part-0.parquet) and one article file (README.txt)", "Fix:"],
+    ),
+    "table_without_text_or_sentence_column": (
+        lambda t: (_csv(t / "t.csv", pd.DataFrame({"outlet": ["x", "y"], "body": [A, B]})), []),
+        ["neither a 'text' nor a 'sentence' column", "Fix: name the column that holds the articles 'text'"],
+    ),
+    "negative_position": (
+        lambda t: (
+            _csv(t / "s.csv", pd.DataFrame({"outlet": ["x", "y"], "position": [0, -1], "sentence": [A, B]})),
+            [],
+        ),
+        ["s.csv, row 3", "whole number from 0", "got '-1'", "Fix:"],
+    ),
+    "folder_of_files_without_extension_and_tables": (
+        lambda t: (_folder(t / "in", {"reuters": A, "ap": B, "old.csv": "outlet,text\n"}), []),
+        ["no articles found", "files without an extension (ap, reuters;", "tables (old.csv;", "Fix:"],
+    ),
     "cache_folder_that_is_the_output_folder": (
         lambda t: (_ab(t / "in"), ["--cache-dir", str(t / "out")]),
         ["cache folder is the output folder or inside it", "Fix:"],
@@ -1127,3 +1154,27 @@ def test_an_event_id_that_looks_like_another_events_folder_name_keeps_its_own_fo
     assert set(counts) == {"a/b", "000-a_b"} and counts["000-a_b"] == len(split_sentences(B) + split_sentences(C))
     folders = {p.name for p in (out / ("events" if mode else "figures")).iterdir()}
     assert folders == {"000~a_b", "000-a_b"}
+
+
+def test_an_event_folder_given_as_dot_is_named_after_itself(tmp_path, capsys, monkeypatch):
+    folder = _ab(tmp_path / "bridge-opening")
+    monkeypatch.chdir(folder)
+    code, _, err = run([".", "--out", str(tmp_path / "out"), "-q"], capsys)
+    assert code == 0, err
+    assert set(_sentences_csv(tmp_path / "out")["event"]) == {"bridge-opening"}
+    assert _provenance(tmp_path / "out")["input"]["name"] == "bridge-opening"
+
+
+@pytest.mark.parametrize("mode", [[], ["--jobs", "1"]], ids=["one-process", "corpus"])
+def test_a_table_beside_event_folders_and_a_hidden_event_folder_are_reported(tmp_path, capsys, mode):
+    corpus = _folder(_ab(tmp_path / "in" / "first").parent, {"extra.csv": "outlet,text\nx,y\n"})
+    _ab(corpus / ".second")
+    _compare_ok(
+        [str(corpus), "--out", str(tmp_path / "out"), "-q", *mode],
+        capsys,
+        warnings=[
+            "skipped 1 file(s) beside the event folders (extra.csv)",
+            "hidden sub-folder(s) that hold articles (.second)",
+        ],
+        skipped={"files_beside_events": 1, "hidden_folders": 1},
+    )
