@@ -281,6 +281,13 @@ def _compare(args, reporter: _Reporter) -> int:
 
 def _compare_corpus(args, reporter: _Reporter) -> int:
     from .corpus import compare_corpus
+    from .errors import InputError
+
+    if args.dask and args.scheduler:
+        raise InputError(
+            "--dask starts a Dask cluster on this machine and --scheduler uses a running one; give one of them.",
+            fix="leave out --dask to run on the scheduler, or --scheduler to start a local cluster.",
+        )
 
     run = compare_corpus(
         args.input,

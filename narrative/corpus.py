@@ -609,6 +609,7 @@ def compare_corpus(
     units = list_events(source, encoding=encoding, skip_empty=skip_empty)
     make_writable_folder(out, "events")  # before any model is loaded
     cache = None if cache_dir is None else str(cache_dir)
+    jobs = min(jobs, max(len(units), 1))  # no more processes or workers than events
     parallel = dask or scheduler is not None or jobs > 1
     threads = max(1, (os.cpu_count() or 1) // jobs) if parallel else None
     encoder = SentenceEncoder(

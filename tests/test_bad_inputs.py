@@ -414,6 +414,10 @@ ERRORS = {
         lambda t: (_folder(t / "in", {"reuters": A, "ap": B, "old.csv": "outlet,text\n"}), []),
         ["no articles found", "files without an extension (ap, reuters;", "tables (old.csv;", "Fix:"],
     ),
+    "dask_and_scheduler_together": (
+        lambda t: (_folder(_ab(t / "in" / "e1").parent, {}), ["--dask", "--scheduler", "tcp://127.0.0.1:1"]),
+        ["give one of them", "Fix:"],
+    ),
     "cache_folder_that_is_the_output_folder": (
         lambda t: (_ab(t / "in"), ["--cache-dir", str(t / "out")]),
         ["cache folder is the output folder or inside it", "Fix:"],

@@ -161,6 +161,12 @@ def test_parquet_dataset_streams_by_event(tmp_path, cache_dir, encoder, example_
     assert (tmp_path / "out" / "claims.csv").read_bytes() == (tmp_path / "whole" / "claims.csv").read_bytes()
 
 
+def test_no_more_processes_than_events(small_corpus, tmp_path, cache_dir):
+    run = compare_corpus(small_corpus, tmp_path / "out", cache_dir=cache_dir, jobs=64)
+    provenance = json.loads((tmp_path / "out" / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["run"]["jobs"] == len(run.events) == len(EVENTS)
+
+
 @pytest.mark.parametrize("jobs", [0, -1, 1.5])
 def test_bad_jobs_is_refused(small_corpus, tmp_path, jobs):
     with pytest.raises(Exception, match="'jobs' parameter must be a positive integer"):
