@@ -1255,6 +1255,23 @@ def _read_parquet_dataset(path: Path) -> Input:
     return _table_to_input(frame, path, result)
 
 
+def as_path(value, name: str) -> Path:
+    """``value`` as a path, or a user error naming the parameter when it is not one (None, a dict, bytes, ...)."""
+    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
+        path = Path(value)
+        if isinstance(os.fspath(path), str):
+            return path
+    raise InputError(
+        f"the '{name}' parameter must be a path (a str or pathlib.Path); got {type(value).__name__} {_preview(value)}.",
+        fix="give the path of a file or folder.",
+    )
+
+
+def _preview(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def read_input(path, *, encoding: str | None = None, skip_empty: bool = False) -> Input:
     """Read any of the three input forms from ``path``.
 
@@ -1279,7 +1296,7 @@ def read_input(path, *, encoding: str | None = None, skip_empty: bool = False) -
     InputError
         When the input cannot be read; the message names the file, the row and the fix.
     """
-    path = Path(path)
+    path = as_path(path, "path")
     if not path.exists():
         raise InputError(
             "no such file or folder.",

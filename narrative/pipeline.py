@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import numbers
 import os
 import platform
 import re
@@ -16,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, _code_digest
-from .claims import ClaimAligner, claim_confidence, find_claims, headline_threshold, states_claim
+from .claims import (
+    DEFAULT_THRESHOLD,
+    ClaimAligner,
+    claim_confidence,
+    find_claims,
+    headline_threshold,
+    states_claim,
+)
 from .compare import (
     assign_themes,
     claims_table,
@@ -28,7 +36,7 @@ from .compare import (
 from .defaults import SECONDARY_MARGIN
 from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
 from .errors import InputError, fs_text
-from .io import Input, folder_name, name_key, read_input
+from .io import Input, as_path, folder_name, name_key, read_input
 from .segment import language_note, long_sentences_note, segment
 
 __all__ = ["Comparison", "compare", "prepare_sentences", "validate_sentences", "OUTPUT_FILES"]
@@ -138,7 +146,7 @@ class Comparison:
         """Write the tables, figures, report and provenance into the folder ``out``."""
         from .output import write_outputs
 
-        return write_outputs(self, out, figures=figures, report=report, force=force)
+        return write_outputs(self, as_path(out, "out"), figures=figures, report=report, force=force)
 
 
 def prepare_sentences(inp: Input, *, language: str = "en") -> pd.DataFrame:
@@ -361,6 +369,53 @@ def _versions() -> dict:
     return dict(_installed_versions())
 
 
+def _sentence_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a sentences DataFrame given to :func:`compare`, read as a sentences table is read: a
+    ``sentence`` column is its text and no ``event`` column makes one event; ``outlet`` and text are required."""
+    frame = frame.copy()
+    if "text" not in frame.columns and "sentence" in frame.columns:
+        frame = frame.rename(columns={"sentence": "text"})
+    missing = [c for c in ("outlet", "text") if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"the sentences DataFrame lacks column(s) {missing}; its columns are {[str(c) for c in frame.columns]}.",
+            path="<DataFrame>",
+            fix="give one row per sentence with columns 'outlet' and 'text' (or 'sentence'), "
+            "and optionally 'event' and 'position'.",
+        )
+    if "event" not in frame.columns:
+        frame.insert(0, "event", "event")
+    return frame
+
+
+def _check_compare_arguments(*, model, threshold, embeddings, cache_dir) -> None:
+    """Refuse arguments of :func:`compare` of the wrong kind before any work, naming the parameter."""
+    if not isinstance(model, str | SentenceEncoder):
+        raise InputError(
+            f"the 'model' parameter must be a model name or folder (str) or a SentenceEncoder; got {type(model).__name__}.",
+            fix=f"e.g. model={DEFAULT_MODEL!r}.",
+        )
+    if threshold is not None and (
+        isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 <= threshold <= 1
+    ):
+        raise InputError(
+            f"the 'threshold' parameter must be a number from 0 to 1 (a match probability); got {threshold!r}.",
+            fix=f"e.g. threshold={DEFAULT_THRESHOLD}, or None for the default.",
+        )
+    if cache_dir is not None:
+        as_path(cache_dir, "cache_dir")
+    if embeddings is not None:
+        try:
+            vectors = np.asarray(embeddings, dtype=np.float64)
+        except (TypeError, ValueError):
+            vectors = None
+        if vectors is None or vectors.ndim != 2 or not np.isfinite(vectors).all():
+            raise InputError(
+                "the 'embeddings' parameter must be a 2-D array of finite numbers, one row per sentence.",
+                fix="give e.g. the array narrative.embed(sentences['text'], encoder=...) returns, or None.",
+            )
+
+
 def compare(
     source,
     *,
@@ -381,7 +436,9 @@ def compare(
     ----------
     source : str, os.PathLike or pandas.DataFrame
         A folder of one event's articles, a folder of event folders, a table
-        file, or a sentences DataFrame (``event``, ``outlet``, ``position``, ``text``).
+        file, or a sentences DataFrame: ``outlet`` and ``text`` (or ``sentence``),
+        optional ``event`` (default: one event, ``"event"``) and ``position``
+        (default: row order within each outlet).
     model : str or SentenceEncoder, default "all-MiniLM-L6-v2"
         Sentence-transformers model name or folder, or a ready encoder.
     threshold : float, optional
@@ -408,21 +465,22 @@ def compare(
     -------
     Comparison
     """
+    _check_compare_arguments(model=model, threshold=threshold, embeddings=embeddings, cache_dir=cache_dir)
     if isinstance(source, Input):  # already read (a corpus run reads each event of a table so)
         inp = source
         input_root = inp.root
     elif isinstance(source, pd.DataFrame):
         # A DataFrame is a sentences table; its rows are kept in the given order (so that
         # ``embeddings`` stay row-aligned), and ``position`` defaults to the row order.
-        inp = Input(sentences=source.copy())
+        inp = Input(sentences=_sentence_frame(source))
         if "position" not in inp.sentences.columns:
             inp.sentences["position"] = inp.sentences.groupby(["event", "outlet"], sort=False).cumcount()
         if "source" not in inp.sentences.columns:
             inp.sentences["source"] = "<DataFrame>"
         input_root = None
     else:
-        inp = read_input(source, encoding=encoding, skip_empty=skip_empty)
-        input_root = Path(source)
+        input_root = as_path(source, "source")
+        inp = read_input(input_root, encoding=encoding, skip_empty=skip_empty)
     sentences = prepare_sentences(inp, language=language)
     encoder = model if isinstance(model, SentenceEncoder) else SentenceEncoder(model, cache_dir=cache_dir)
     if encoder.reads_english_only:

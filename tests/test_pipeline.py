@@ -248,3 +248,46 @@ def test_headline_flags_the_claims_of_the_sentences_that_state_it(tmp_path, exam
     )
     page = render_report(r)
     assert page.count('<sup class="hl">H</sup>') == len(flagged) + 1  # each cell, and the legend
+
+
+WRONG_ARGUMENTS = {
+    "source_none": (lambda s: (None, {}), "the 'source' parameter must be a path"),
+    "source_dict": (lambda s: ({"outlet": ["x"]}, {}), "the 'source' parameter must be a path"),
+    "source_bytes": (lambda s: (b"/tmp/in", {}), "the 'source' parameter must be a path"),
+    "frame_without_text": (lambda s: (s.drop(columns=["text"]), {}), "lacks column(s) ['text']"),
+    "empty_frame": (lambda s: (pd.DataFrame(), {}), "lacks column(s) ['outlet', 'text']"),
+    "model_number": (lambda s: (s, {"model": 123}), "the 'model' parameter must be a model name"),
+    "threshold_above_one": (lambda s: (s, {"threshold": 2}), "the 'threshold' parameter must be a number from 0 to 1"),
+    "threshold_text": (lambda s: (s, {"threshold": "0.5"}), "the 'threshold' parameter must be a number from 0 to 1"),
+    "embeddings_with_nan": (lambda s: (s, {"embeddings": np.full((len(s), 4), np.nan)}), "2-D array of finite"),
+    "embeddings_ragged": (lambda s: (s, {"embeddings": [[1.0], [1.0, 2.0]]}), "2-D array of finite"),
+    "cache_dir_number": (lambda s: (s, {"cache_dir": 7}), "the 'cache_dir' parameter must be a path"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_ARGUMENTS))
+def test_compare_names_the_argument_of_the_wrong_kind(case):
+    sentences = pd.DataFrame({"outlet": ["x", "x", "y"], "text": ["A fire hit.", "No one was hurt.", "A fire."]})
+    build, expected = WRONG_ARGUMENTS[case]
+    source, kwargs = build(sentences)
+    with pytest.raises(narrative.InputError) as info:
+        narrative.compare(source, **kwargs)
+    assert expected in info.value.message
+
+
+def test_a_sentences_frame_may_name_its_text_sentence_and_leave_out_the_event(encoder):
+    frame = pd.DataFrame(
+        {
+            "outlet": ["x", "x", "y", "y"],
+            "sentence": [
+                "The bridge opened on Monday.",
+                "It cost two million dollars.",
+                "The bridge opened Monday.",
+                "Rain fell.",
+            ],
+        }
+    )
+    result = narrative.compare(frame, model=encoder)
+    assert list(result.sentences["text"]) == list(frame["sentence"]) and set(result.sentences["event"]) == {"event"}
+    with pytest.raises(narrative.InputError, match="the 'out' parameter must be a path"):
+        result.write(None)
