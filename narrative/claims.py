@@ -22,6 +22,7 @@ sentence vectors, kept as the reference baseline.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from numbers import Real
@@ -30,17 +31,21 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin, _fit_context
 from sklearn.cluster import AgglomerativeClustering
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn.utils.validation import check_array
 
 from .defaults import DEFAULT_THRESHOLD, SECONDARY_MARGIN
+from .errors import InputError
 from .pairs import TOKEN_FEATURES, PairScorer, pair_features
+from .segment import _kind
 
 __all__ = [
     "ClaimAligner",
     "align_claims",
     "find_claims",
     "claim_confidence",
+    "check_threshold",
+    "SENTENCE_COLUMNS",
     "headline_threshold",
     "states_claim",
     "DEFAULT_THRESHOLD",
@@ -62,6 +67,93 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
 
 
+#: The columns of a sentences table that :func:`find_claims` reads.
+SENTENCE_COLUMNS = ("event", "outlet", "position", "text")
+
+
+def check_threshold(threshold, *, method: str = "pairwise") -> float:
+    """``threshold`` as a float, or a user error when it is not a number in the method's range.
+
+    ``method="pairwise"`` takes a match probability from 0 to 1, ``"cluster"`` a cosine
+    similarity from -1 to 1.
+
+    >>> check_threshold(0.5)
+    0.5
+    >>> check_threshold("0.5")
+    Traceback (most recent call last):
+    ...
+    narrative.errors.InputError: the threshold must be a number from 0 to 1 (a match probability); got a str ('0.5'). Fix: give --threshold a number from 0 to 1, e.g. the default 0.15 (in Python: threshold=0.15).
+    """
+    low, meaning = (-1.0, "a cosine similarity") if method == "cluster" else (0.0, "a match probability")
+    number = isinstance(threshold, Real) and not isinstance(threshold, bool)
+    if not number or not math.isfinite(threshold) or not low <= threshold <= 1:
+        got = repr(threshold) if number else f"{_kind(threshold)} ({threshold!r:.40})"
+        raise InputError(
+            f"the threshold must be a number from {low:g} to 1 ({meaning}); got {got}.",
+            fix=f"give --threshold a number from 0 to 1, e.g. the default {DEFAULT_THRESHOLD} "
+            f"(in Python: threshold={DEFAULT_THRESHOLD})."
+            if method != "cluster"
+            else "give a number from -1 to 1 (in Python: ClaimAligner(threshold=0.5, method='cluster')).",
+        )
+    return float(threshold)
+
+
+def _check_vectors(X, n: int | None = None, *, name: str = "X"):
+    """``X`` as a 2-D array of finite numbers (``n`` rows when given), or a user error naming the problem."""
+    fix = (
+        "give one row of numbers per sentence, as narrative.embed(sentences['text'], encoder=...) returns "
+        "(a numpy array of shape (n_sentences, dim))."
+    )
+    try:
+        V = np.asarray(X)
+    except (TypeError, ValueError):  # ragged lists
+        V = None
+    if V is None or V.dtype.kind not in "fiu":
+        if V is None:
+            what = f"{_kind(X)} that is no rectangular array (rows of different lengths?)"
+        elif V.ndim == 0:
+            what = _kind(X)
+        else:
+            held = {"U": "text", "S": "bytes", "b": "booleans", "c": "complex numbers"}.get(
+                V.dtype.kind, "other values"
+            )
+            what = f"{_kind(X)} holding {held}"
+        raise InputError(f"{name} must be a 2-D array of numbers (one row per sentence); got {what}.", fix=fix)
+    if V.size == 0 and n == 0:
+        return V.reshape(0, V.shape[-1] if V.ndim == 2 else 0)
+    if V.ndim != 2 or V.shape[1] == 0:
+        what = _kind(X) if V.ndim == 0 else f"shape {V.shape}"
+        raise InputError(f"{name} must be a 2-D array of numbers (one row per sentence); got {what}.", fix=fix)
+    if n is not None and V.shape[0] != n:
+        raise InputError(
+            f"{n} sentences but {V.shape[0]} rows of {name}; row i of {name} is the vector of sentence i.", fix=fix
+        )
+    bad = ~np.isfinite(V).all(axis=1)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise InputError(
+            f"{name} holds NaN or infinite values in {len(rows)} row(s) (first: row {rows[0]}, counting from 0).",
+            fix="embed those sentences again, or drop them from the sentences table and from the vectors alike.",
+        )
+    return V
+
+
+def _check_sentences(sentences, where: str):
+    """Refuse anything but a DataFrame with the columns :data:`SENTENCE_COLUMNS`."""
+    fix = (
+        "pass a sentences table with columns event, outlet, position and text, such as narrative.segment(articles) "
+        "or Comparison.sentences returns."
+    )
+    if not isinstance(sentences, pd.DataFrame):
+        raise InputError(f"{where} needs the sentences as a pandas DataFrame; got {_kind(sentences)}.", fix=fix)
+    missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
+    if missing:
+        raise InputError(
+            f"the sentences table given to {where} lacks column(s) {missing} (it has {list(sentences.columns)}).",
+            fix=fix,
+        )
+
+
 def states_claim(text: str) -> bool:
     """Whether a sentence can state a claim: it has at least two words of letters.
 
@@ -74,7 +166,7 @@ def states_claim(text: str) -> bool:
     >>> states_claim("这一消息最早由当地官员披露。")
     True
     """
-    text = text or ""
+    text = text if isinstance(text, str) else ""
     return len(_WORD.findall(text)) >= 2 or len(_UNSPACED.findall(text)) >= 4
 
 
@@ -172,6 +264,15 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         self.scorer = scorer
         self.token_evidence = token_evidence
 
+    def _validate_params(self):
+        check_threshold(self.threshold, method=self.method)
+        try:
+            super()._validate_params()
+        except InvalidParameterError as exc:
+            raise InputError(
+                f"{str(exc).rstrip('.')}.", fix="see help(narrative.ClaimAligner) for the parameters and their values."
+            ) from None
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None, *, groups=None, mask=None, texts=None, positions=None, tokens=None):
         """Align the sentences with vectors ``X`` into claims.
@@ -199,7 +300,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         -------
         self
         """
-        X = check_array(X, dtype=[np.float64, np.float32], ensure_min_samples=0)
+        X = check_array(_check_vectors(X), dtype=[np.float64, np.float32], ensure_min_samples=0)
         n = X.shape[0]
         self.n_features_in_ = X.shape[1]
         groups = np.zeros(n, dtype=int) if groups is None else np.asarray(groups)
@@ -212,12 +313,13 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
                 stacklevel=2,
             )
         texts = [""] * n if texts is None else [str(t) for t in texts]
-        if len(groups) != n or len(mask) != n or len(texts) != n:
-            raise ValueError(f"groups, mask and texts must have {n} entries, like X.")
-        if positions is not None and len(positions) != n:
-            raise ValueError(f"positions must have {n} entries, like X.")
-        if tokens is not None and len(tokens) != n:
-            raise ValueError(f"tokens must have {n} entries, like X.")
+        for name, given in (("groups", groups), ("mask", mask), ("texts", texts), ("positions", positions),
+                            ("tokens", tokens)):  # fmt: skip
+            if given is not None and len(given) != n:
+                raise InputError(
+                    f"{name} has {len(given)} entries but X has {n} rows; they must have one entry per row of X.",
+                    fix=f"give {name} one entry per sentence, in the order of the rows of X.",
+                )
         norms = np.linalg.norm(X, axis=1, keepdims=True)
         V = X / np.where(norms == 0, 1, norms)
         valid = (groups[:, None] != groups[None, :]) & mask[:, None] & mask[None, :]
@@ -548,11 +650,24 @@ def find_claims(
     """
     from sklearn.base import clone
 
-    if len(sentences) != len(embeddings):
-        raise ValueError(f"{len(sentences)} sentences but {len(embeddings)} embeddings.")
+    _check_sentences(sentences, "find_claims")
+    embeddings = _check_vectors(embeddings, len(sentences), name="embeddings")
     if tokens is not None and len(tokens) != len(sentences):
-        raise ValueError(f"{len(sentences)} sentences but {len(tokens)} token entries.")
+        raise InputError(
+            f"{len(sentences)} sentences but {len(tokens)} token entries.",
+            fix="give tokens one (ids, vectors) entry per sentence, or leave it out to have them computed.",
+        )
+    if aligner is not None and not isinstance(aligner, ClaimAligner):
+        raise InputError(
+            f"aligner must be a ClaimAligner; got {_kind(aligner)}.",
+            fix="pass e.g. aligner=narrative.ClaimAligner(threshold=0.2), or threshold= to narrative.compare.",
+        )
+    if isinstance(band, bool) or not isinstance(band, Real) or not 0 <= band <= 1:
+        raise InputError(
+            f"band must be a number from 0 to 1; got {band!r}.", fix=f"leave it out for the default {CONFIDENCE_BAND}."
+        )
     aligner = ClaimAligner() if aligner is None else aligner
+    aligner._validate_params()
     sentences = sentences.reset_index(drop=True)
     rows = []
     claim_ids = [""] * len(sentences)
@@ -640,6 +755,16 @@ def claim_confidence(membership: pd.DataFrame) -> pd.DataFrame:
         The first table :func:`find_claims` returns.
     """
     cols = ["event", "claim_id", "confidence", "uncertain"]
+    if not isinstance(membership, pd.DataFrame) or not set(cols) <= set(membership.columns):
+        what = (
+            f"lacks column(s) {[c for c in cols if c not in membership.columns]}"
+            if isinstance(membership, pd.DataFrame)
+            else f"is {_kind(membership)}"
+        )
+        raise InputError(
+            f"the membership table given to claim_confidence {what}.",
+            fix="pass the first table find_claims returns: membership, claim_ids = find_claims(sentences, embeddings).",
+        )
     return membership[cols].drop_duplicates(["event", "claim_id"]).reset_index(drop=True)
 
 

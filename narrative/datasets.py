@@ -60,18 +60,13 @@ def read_basil(path=None, *, events=None) -> pd.DataFrame:
         ``body-paragraphs``), ``text``, ``paragraph``, ``title``, ``published``,
         ``url``, ``source``. Events in order of their id, outlets in the order fox, nyt, hpo.
     """
-    if path is None:
-        path = find_dataset("basil")
-        if path is None:
-            raise InputError(
-                "the BASIL corpus was not found.",
-                fix="set NARRATIVE_DATASETS to the folder that holds basil/, or pass the path.",
-            )
-    path = Path(path)
+    path = _require("basil", path)
     articles = path / "articles" if (path / "articles").is_dir() else path
     files = sorted(articles.glob("*/*.json")) or sorted(articles.glob("*.json"))
     if not files:
-        raise InputError("no BASIL article files (articles/<year>/<id>_<n>.json) found.", path=path)
+        raise InputError(
+            "no BASIL article files (articles/<year>/<id>_<n>.json) found.", path=path, fix=_FOLDER_FIX["basil"]
+        )
     wanted = None if events is None else set(events)
     rows = []
     for file in files:
@@ -108,15 +103,36 @@ def read_basil(path=None, *, events=None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _require(name: str, path):
+#: How to give each corpus's folder, on the command line and in Python.
+_FOLDER_FIX = {
+    "basil": "give the BASIL folder, which holds articles/<year>/<id>_<n>.json, with --articles "
+    "(in Python: articles=... or read_basil(path)), or leave it out to use $NARRATIVE_DATASETS/basil.",
+    "pac": "give the PAC folder, which holds merged_annotations/ (in Python: read_pac(path)), or leave it out to "
+    "use $NARRATIVE_DATASETS/pac.",
+}
+
+
+def _require(name: str, path) -> Path:
+    """The folder of corpus ``name``: ``path``, or the research datasets' one; a user error when there is none.
+
+    A given ``path`` that does not exist, or is a file, is refused with the error naming it.
+    """
     if path is None:
         path = find_dataset(name)
         if path is None:
             raise InputError(
-                f"the {name} corpus was not found.",
+                f"the {'BASIL' if name == 'basil' else name} corpus was not found.",
                 fix=f"set NARRATIVE_DATASETS to the folder that holds {name}/, or pass the path.",
             )
-    return Path(path)
+    path = Path(path)
+    if not path.is_dir():
+        label = "BASIL" if name == "basil" else name.upper()
+        raise InputError(
+            f"the {label} folder {'is a file, not a folder' if path.exists() else 'does not exist'}.",
+            path=path,
+            fix=_FOLDER_FIX.get(name, f"give the folder of the {name} corpus."),
+        )
+    return path
 
 
 def read_basil_bias(path=None, *, events=None) -> pd.DataFrame:

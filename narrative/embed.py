@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError
+from .segment import _kind
 
 __all__ = [
     "BACKENDS",
@@ -54,6 +55,40 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("narrative")) / "embeddings"
+
+
+def _from_environment(folder) -> bool:
+    """Whether ``folder`` is the folder ``$NARRATIVE_CACHE_DIR`` names, or inside it."""
+    env = os.environ.get("NARRATIVE_CACHE_DIR")
+    if not env:
+        return False
+    root, folder = Path(env), Path(folder)
+    return folder == root or root in folder.parents
+
+
+def _cache_folder_error(problem: str, folder, *, fix: str) -> InputError:
+    """A user error about the cache folder ``folder``, naming ``$NARRATIVE_CACHE_DIR`` when the folder came from it.
+
+    ``problem`` ends without a full stop; ``fix`` is what else the user can do (without a full stop).
+    """
+    if _from_environment(folder):
+        return InputError(
+            f"{problem}; the folder comes from the environment variable "
+            f"NARRATIVE_CACHE_DIR={os.environ['NARRATIVE_CACHE_DIR']!r}.",
+            path=folder,
+            fix=f"set NARRATIVE_CACHE_DIR to a writable folder (or unset it), {fix}.",
+        )
+    return InputError(f"{problem}.", path=folder, fix=f"{fix}.")
+
+
+def _cache_path(value, what: str = "cache_dir"):
+    """``value`` (a folder path or None) as given, or a user error when it is no path."""
+    if value is None or isinstance(value, str | os.PathLike):
+        return value
+    raise InputError(
+        f"{what} must be a path (a str or pathlib.Path); got {_kind(value)}.",
+        fix="give --cache-dir a folder (in Python: cache_dir='path/to/folder'), or leave it out for the default.",
+    )
 
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -236,13 +271,21 @@ class SentenceEncoder:
         threads: int | None = None,
         cache_dir=None,
     ):
+        if isinstance(model, os.PathLike):
+            model = os.fspath(model)
+        if not isinstance(model, str) or not model.strip():
+            raise InputError(
+                f"the model must be a sentence-transformers model name or a model folder; got {model!r}.",
+                fix=f"give --model a name such as {DEFAULT_MODEL!r} or a folder (in Python: model={DEFAULT_MODEL!r}), "
+                "or leave it out for the default.",
+            )
         self.name = model
         self.revision = revision
         self.batch_size = batch_size
         self.device = device
         self.backend = backend
         self.threads = threads
-        self.cache_dir = cache_dir
+        self.cache_dir = _cache_path(cache_dir)
         self._model = None
         self._onnx = None
         self._fingerprint = None
@@ -255,6 +298,10 @@ class SentenceEncoder:
             raise InputError(
                 f"the 'backend' parameter of SentenceEncoder must be one of {list(BACKENDS)}; got {self.backend!r}."
             )
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise InputError(
+                f"the 'batch_size' parameter of SentenceEncoder must be a positive integer; got {self.batch_size!r}."
+            )
         if self.threads is not None and (not isinstance(self.threads, int) or self.threads < 1):
             raise InputError(
                 f"the 'threads' parameter of SentenceEncoder must be a positive integer; got {self.threads!r}."
@@ -266,7 +313,8 @@ class SentenceEncoder:
         if self.backend != "torch" and not _on_cpu(self.device):
             raise InputError(
                 f"the {self.backend} backend runs on the CPU only; got device {self.device!r}.",
-                fix="use the torch backend (the default) to run the model on another device.",
+                fix="run with --backend torch, the default (in Python: backend='torch'), to run the model on "
+                "another device.",
             )
         if not _on_cpu(self.device):
             _check_torch_device(self.device)
@@ -282,6 +330,13 @@ class SentenceEncoder:
             path = self.name
             self.source = self.name
         local = Path(path).is_dir()
+        if not local and Path(path).exists():
+            raise InputError(
+                "the --model path is a file, not a model folder.",
+                path=path,
+                fix="give --model the folder that holds the model's config.json and weights "
+                "(in Python: model='path/to/folder'), or a model name.",
+            )
         if local and not any((Path(path) / f).is_file() for f in _MODEL_FOLDER_FILES):
             raise InputError(
                 "the --model folder is not a sentence-transformers or transformers model "
@@ -538,7 +593,8 @@ def _require_onnxruntime():
     except ImportError:
         raise InputError(
             "the ONNX backends need onnxruntime, which is not installed.",
-            fix="pip install 'narrative[fast]' (or: pip install onnxruntime onnx), or use backend='torch'.",
+            fix="install it with pip install 'narrative[fast]' (or: pip install onnxruntime onnx), or run with "
+            "--backend torch (in Python: backend='torch').",
         ) from None
     return onnxruntime
 
@@ -563,7 +619,8 @@ class _OnnxModel:
         if not local:
             raise InputError(
                 f"the ONNX backends need a local model folder; {encoder.name!r} is not one.",
-                fix="give the model's folder with --model, or use backend='torch'.",
+                fix="give the model's folder with --model (in Python: model='path/to/folder'), or run with "
+                "--backend torch (in Python: backend='torch').",
             )
         folder = Path(path)
         _check_mean_pooling(folder)
@@ -575,11 +632,11 @@ class _OnnxModel:
             try:
                 _export_onnx(encoder, target, int8=encoder.backend == "onnx-int8")
             except OSError as exc:
-                raise InputError(
-                    f"cannot write the ONNX export of the model ({exc.strerror or exc}).",
-                    path=target,
-                    fix="give a writable cache folder with --cache-dir (in Python: cache_dir=...), "
-                    "or use the torch backend.",
+                raise _cache_folder_error(
+                    f"cannot write the ONNX export of the model ({exc.strerror or exc})",
+                    target,
+                    fix="give a writable cache folder with --cache-dir (in Python: cache_dir=...), or run with "
+                    "--backend torch (in Python: backend='torch')",
                 ) from None
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -670,7 +727,7 @@ def _check_mean_pooling(folder: Path) -> None:
         raise InputError(
             "the ONNX backends support mean-pooling sentence-transformers models with a tokenizer.json only.",
             path=folder,
-            fix="use backend='torch' for this model.",
+            fix="run this model with --backend torch (in Python: backend='torch').",
         )
 
 
@@ -754,6 +811,11 @@ def _export_onnx(encoder: SentenceEncoder, target: Path, *, int8: bool) -> None:
             Path(tmp).unlink(missing_ok=True)
 
 
+_NO_CACHE_FIX = (
+    "give a writable --cache-dir (in Python: cache_dir=...), or run with --no-cache (in Python: use_cache=False)"
+)
+
+
 class EmbeddingCache:
     """Embeddings on disk, keyed by model fingerprint and text.
 
@@ -766,6 +828,7 @@ class EmbeddingCache:
     SCHEMA = 1
 
     def __init__(self, folder=None):
+        folder = _cache_path(folder, "the cache folder")
         self.folder = Path(folder) if folder is not None else default_cache_dir()
         self.path = self.folder / f"embeddings-v{self.SCHEMA}.sqlite3"
         self.hits = 0
@@ -787,17 +850,19 @@ class EmbeddingCache:
                 self._set_aside()
                 return self._connect()
             if isinstance(exc, sqlite3.OperationalError):  # e.g. "unable to open database file", read-only
-                raise InputError(
-                    f"cannot use the embedding cache folder (SQLite: {exc}).",
-                    path=self.folder,
-                    fix="give a writable --cache-dir, or run with --no-cache.",
+                raise _cache_folder_error(
+                    f"cannot use the embedding cache folder (SQLite: {exc})", self.folder, fix=_NO_CACHE_FIX
                 ) from None
             raise
         except OSError as exc:
-            raise InputError(
-                f"cannot use the embedding cache folder ({exc.strerror}).",
-                path=self.folder,
-                fix="give a writable --cache-dir, or run with --no-cache.",
+            reason = exc.strerror or str(exc)
+            blocking = next((f for f in (self.folder, *self.folder.parents) if f.exists()), None)
+            if blocking is not None and not blocking.is_dir():
+                reason = (
+                    "the path exists and is not a folder" if blocking == self.folder else f"{blocking} is not a folder"
+                )
+            raise _cache_folder_error(
+                f"cannot use the embedding cache folder ({reason})", self.folder, fix=_NO_CACHE_FIX
             ) from None
         return con
 
@@ -863,7 +928,8 @@ def embed(
     Parameters
     ----------
     texts : sequence of str
-        The sentences.
+        The sentences (a list, tuple, pandas Series, ...). A single str is refused rather
+        than embedded character by character: pass ``[text]`` for one sentence.
     encoder : SentenceEncoder
         The model.
     cache : EmbeddingCache, optional
@@ -873,8 +939,24 @@ def embed(
     -------
     numpy.ndarray of shape (n_texts, dim)
         Unit-length float32 vectors in the input order.
+
+    Raises
+    ------
+    narrative.InputError
+        When ``texts`` is a str, bytes or not a sequence of str (an item that is None, NaN
+        or a number is named by its index), or ``encoder`` or ``cache`` is of another type.
     """
-    texts = [str(t) for t in texts]
+    texts = _sentence_list(texts)
+    if not isinstance(encoder, SentenceEncoder):
+        raise InputError(
+            f"embed needs encoder= to be a SentenceEncoder; got {type(encoder).__name__}.",
+            fix=f"pass encoder=narrative.SentenceEncoder() (or SentenceEncoder({DEFAULT_MODEL!r}, ...)).",
+        )
+    if cache is not None and not isinstance(cache, EmbeddingCache):
+        raise InputError(
+            f"embed needs cache= to be an EmbeddingCache or None; got {type(cache).__name__}.",
+            fix="pass cache=narrative.EmbeddingCache('path/to/folder'), or leave it out to embed without a cache.",
+        )
     if cache is None:
         unique = list(dict.fromkeys(texts))
         vectors = encoder.encode(unique, show_progress_bar=show_progress_bar)
@@ -889,6 +971,35 @@ def embed(
     if not texts:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
     return np.vstack([found[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def _sentence_list(texts) -> list[str]:
+    """``texts`` as a list of str, or a user error saying what was given instead."""
+    fix = "pass a list of sentences, e.g. embed([text], encoder=...) for one, or embed(table['text'], encoder=...)."
+    if isinstance(texts, str):
+        raise InputError(
+            "embed takes a list of sentences and got a single str, whose characters it would embed one by one.",
+            fix=fix,
+        )
+    if isinstance(texts, bytes | bytearray):
+        raise InputError("embed takes a list of sentences and got bytes.", fix=f"decode them first; {fix}")
+    import pandas as pd
+
+    if isinstance(texts, pd.DataFrame):
+        raise InputError(
+            "embed takes a list of sentences and got a whole DataFrame (whose column names it would embed).",
+            fix="pass its column of sentences, e.g. embed(table['text'], encoder=...).",
+        )
+    if isinstance(texts, dict) or not hasattr(texts, "__iter__"):
+        raise InputError(f"embed takes a list of sentences and got {_kind(texts)}.", fix=fix)
+    texts = list(texts)
+    for k, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise InputError(
+                f"texts[{k}] is {_kind(t)}, not a sentence (a str).",
+                fix="give every sentence as a str; drop or fill the missing ones first (e.g. series.dropna()).",
+            )
+    return [str(t) for t in texts]
 
 
 def _cached_vectors(texts, encoder: SentenceEncoder, cache: EmbeddingCache) -> tuple[dict, dict]:

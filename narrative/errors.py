@@ -10,7 +10,7 @@ _ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 def fs_text(text: str) -> str:
-    """``text`` with the bytes a file or folder name could not be decoded from made readable.
+    r"""``text`` with the bytes a file or folder name could not be decoded from made readable.
 
     Python hands over the bytes of a name that are not valid in the file system's encoding (a
     Latin-1 file name, or any non-ASCII name when the locale is plain C) as lone surrogates,

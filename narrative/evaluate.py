@@ -33,13 +33,17 @@ sentences, :func:`partisan_enrichment` against PAC's partisan events.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .claims import DEFAULT_THRESHOLD, ClaimAligner, find_claims
+from . import __version__
+from .claims import DEFAULT_THRESHOLD, ClaimAligner, check_threshold, find_claims
 from .errors import InputError
 from .pairs import PAIR_FEATURES, pair_features
 
@@ -50,6 +54,8 @@ __all__ = [
     "sweep_thresholds",
     "evaluate",
     "evaluate_command",
+    "write_scores",
+    "EVALUATE_MARKER",
     "pair_table",
     "pool_scores",
     "event_interval",
@@ -168,14 +174,45 @@ def read_gold(path) -> pd.DataFrame:
                     fix="correct the id (ids are compared exactly, spaces and case included), or add it to 'claims'.",
                 )
             rows.append(
-                (str(event), outlet, index, str(s.get("text") or ""), ";".join(map(str, claims)), kind, str(file))
+                (
+                    str(event),
+                    outlet,
+                    index,
+                    str(s.get("text") or ""),
+                    ";".join(map(str, claims)),
+                    kind,
+                    str(file),
+                    k + 1,
+                )
             )
-    gold = pd.DataFrame(rows, columns=["event", "outlet", "position", "text", "gold", "kind", "file"])
+    gold = pd.DataFrame(rows, columns=["event", "outlet", "position", "text", "gold", "kind", "file", "_entry"])
+    _check_duplicates(gold)
+    return gold.drop(columns="_entry")
+
+
+def _check_duplicates(gold: pd.DataFrame) -> None:
+    """Refuse a sentence (event, outlet, index) annotated twice, naming both entries."""
     dup = gold.duplicated(["event", "outlet", "position"])
-    if dup.any():
-        r = gold[dup].iloc[0]
-        raise InputError(f"sentence {r.outlet} {r.position} of event {r.event!r} is annotated twice.", path=r.file)
-    return gold
+    if not dup.any():
+        return
+    r = gold[dup].iloc[0]
+    first = gold[(gold["event"] == r.event) & (gold["outlet"] == r.outlet) & (gold["position"] == r.position)].iloc[0]
+    if first.file == r.file:
+        raise InputError(
+            f"the sentence of outlet {r.outlet!r} at index {r.position} (event {r.event!r}) is annotated twice: "
+            f"entries {first['_entry']} and {r['_entry']} of the 'sentences' list.",
+            path=r.file,
+            row=int(r["_entry"]),
+            fix="keep one entry per sentence: merge the two 'claims' lists into one, or correct the 'index' of the "
+            "entry that is another sentence (indices are 0-based positions in the outlet's article).",
+        )
+    raise InputError(
+        f"the sentence of outlet {r.outlet!r} at index {r.position} (event {r.event!r}) is annotated in two gold "
+        f"files: entry {r['_entry']} here and entry {first['_entry']} of {first.file}.",
+        path=r.file,
+        row=int(r["_entry"]),
+        fix="give each event one gold file, or give the two files different event names (the key 'event').",
+    )
 
 
 def _event_folder(file: Path, event: str) -> Path | None:
@@ -638,9 +675,14 @@ def evaluate(
         event), ``sweep`` (None without ``thresholds``), ``sentences`` (the
         pipeline's sentences table with ``gold``), ``notes``.
     """
+    from .datasets import _require
     from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
     from .pipeline import compare
 
+    if articles is not None:
+        _require("basil", articles)
+    if threshold is not None:
+        check_threshold(threshold)
     gold = read_gold(gold) if not isinstance(gold, pd.DataFrame) else gold
     emptied = _unlabelled_events(gold) if drop_unlabelled else []
     sentences, notes = gold_sentences(gold, articles=articles)
@@ -761,6 +803,8 @@ def evaluate_command(args, *, reporter) -> int:
     from .embed import SentenceEncoder
 
     thresholds = _parse_sweep(args.sweep) if args.sweep else None
+    if args.out:
+        _prepare_scores_folder(Path(args.out))  # before the work: a folder it may not write is refused at once
     encoder = SentenceEncoder(args.model, revision=args.model_revision, device=args.device, cache_dir=args.cache_dir)
     out = evaluate(
         args.gold,
@@ -806,24 +850,144 @@ def evaluate_command(args, *, reporter) -> int:
         print("\nthreshold sweep (overall):")
         print(out["sweep"][["threshold", *cols[2:]]].to_string(index=False, na_rep="n/a"))
     if args.out:
-        folder = Path(args.out)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            out["scores"].to_csv(folder / "scores.csv", index=False)
-            if interval is not None:
-                interval.to_csv(folder / "interval.csv", index=False)
-            if out["sweep"] is not None:
-                out["sweep"].to_csv(folder / "sweep.csv", index=False)
-            out["sentences"][["event", "outlet", "position", "text", "gold", "claim_id", "status"]].to_csv(
-                folder / "alignment.csv", index=False
-            )
-        except OSError as exc:
-            raise InputError(f"cannot write the scores ({exc.strerror}).", path=folder) from None
-        reporter.info(
-            f"scores written to {folder}/ (scores.csv{', interval.csv' if interval is not None else ''}"
-            f"{', sweep.csv' if thresholds is not None else ''}, alignment.csv)"
-        )
+        record = {
+            "gold": str(args.gold),
+            "articles": None if args.articles is None else str(args.articles),
+            "model": args.model,
+            "threshold": threshold,
+            "sweep": args.sweep,
+            "drop_unlabelled": bool(args.drop_unlabelled),
+        }
+        written = write_scores(out, args.out, record=record)
+        reporter.info(f"scores written to {args.out}/ ({', '.join(written)})")
     return 0
+
+
+#: The file ``narrative evaluate --out`` writes next to its CSV files: it names the files of the run
+#: (and its settings), so that a later run into the same folder replaces them and removes those it
+#: does not write again, and never touches anything else.
+EVALUATE_MARKER = "evaluate.json"
+#: The files ``narrative evaluate`` writes, in this order.
+EVALUATE_FILES = ("scores.csv", "interval.csv", "sweep.csv", "alignment.csv")
+#: The marker's own key, which only narrative writes.
+_MARKER_KEY = "narrative_evaluate"
+
+
+def _earlier_scores(folder: Path) -> set[str] | None:
+    """The files an earlier ``narrative evaluate`` wrote into ``folder``, from its marker; None without one."""
+    try:
+        data = json.loads((folder / EVALUATE_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get(_MARKER_KEY), str):
+        return None
+    listed = data.get("outputs")
+    return {f for f in listed if f in EVALUATE_FILES} if isinstance(listed, list) else None
+
+
+def _prepare_scores_folder(folder: Path) -> set[str]:
+    """Check that ``narrative evaluate`` may write into ``folder``; return the earlier run's files in it.
+
+    A folder that does not exist yet, an empty one (hidden files aside) and one holding an
+    earlier run's marker (:data:`EVALUATE_MARKER`) may be written into; any other folder is
+    refused, so that a user's own files are never overwritten.
+    """
+    from .output import check_out_path
+
+    check_out_path(folder)
+    if not folder.is_dir():
+        return set()
+    earlier = _earlier_scores(folder)
+    if earlier is None and any(not p.name.startswith(".") for p in folder.iterdir()):
+        raise InputError(
+            "the output folder is not empty and holds no earlier results of narrative evaluate, whose files "
+            f"({', '.join(EVALUATE_FILES)}) could replace files of yours.",
+            path=folder,
+            fix="give --out a new or empty folder (a later run may reuse it: narrative evaluate then replaces only "
+            "the files of its own earlier run there).",
+        )
+    return earlier or set()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    from .embed import _shareable
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        _shareable(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_marker(folder: Path, outputs, record: dict) -> None:
+    marker = {
+        **record,
+        _MARKER_KEY: __version__,
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "outputs": [f for f in EVALUATE_FILES if f in set(outputs)],
+    }
+    _atomic_write(folder / EVALUATE_MARKER, (json.dumps(marker, indent=1, default=str) + "\n").encode("utf-8"))
+
+
+def write_scores(result: dict, folder, *, record: dict | None = None) -> list[str]:
+    """Write the CSV files of an evaluation into ``folder``, as ``narrative evaluate --out`` does.
+
+    Files: ``scores.csv``, ``interval.csv`` (with two or more events), ``sweep.csv`` (with a
+    threshold sweep), ``alignment.csv``, and the marker :data:`EVALUATE_MARKER`, which names
+    them and records ``record`` (the run's settings). Each file is written to a temporary name
+    and renamed. A folder that holds other files and no marker of an earlier evaluation is
+    refused; the files of an earlier evaluation that this one does not write (a ``sweep.csv``
+    from a run with ``--sweep``) are removed, and nothing else is.
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`evaluate` returns.
+    folder : str or os.PathLike
+        The output folder (created when missing).
+    record : dict, optional
+        Settings of the run to keep in the marker (gold file, threshold, sweep, model).
+
+    Returns
+    -------
+    list of str
+        The names of the CSV files written.
+
+    Raises
+    ------
+    narrative.InputError
+        When the folder holds files of its user, or cannot be written.
+    """
+    folder = Path(folder)
+    earlier = _prepare_scores_folder(folder)
+    columns = ["event", "outlet", "position", "text", "gold", "claim_id", "status"]
+    tables = {
+        "scores.csv": result["scores"],
+        "interval.csv": result.get("interval"),
+        "sweep.csv": result.get("sweep"),
+        "alignment.csv": result["sentences"][columns],
+    }
+    tables = {name: frame for name, frame in tables.items() if frame is not None}
+    record = dict(record or {})
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_marker(folder, earlier | set(tables), record)  # names every file the folder may hold meanwhile
+        for name, frame in tables.items():
+            _atomic_write(folder / name, frame.to_csv(index=False).encode("utf-8"))
+        for name in sorted(earlier - set(tables)):
+            (folder / name).unlink(missing_ok=True)
+        _write_marker(folder, tables, record)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the scores ({exc.strerror or exc}).",
+            path=folder,
+            fix="give --out a writable folder, and check that the disk is not full.",
+        ) from None
+    return list(tables)
 
 
 # -- checks against annotations made for other purposes (BASIL, PAC) ------------------

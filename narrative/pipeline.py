@@ -466,6 +466,8 @@ def compare(
     Comparison
     """
     _check_compare_arguments(model=model, threshold=threshold, embeddings=embeddings, cache_dir=cache_dir)
+    if embeddings is not None and not isinstance(embeddings, np.ndarray):
+        embeddings = np.asarray(embeddings, dtype=np.float32)  # a list of rows
     if isinstance(source, Input):  # already read (a corpus run reads each event of a table so)
         inp = source
         input_root = inp.root

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .compare import theme_order
+from .errors import InputError
+from .segment import _kind
 
 __all__ = [
     "OKABE_ITO",
@@ -30,6 +32,7 @@ __all__ = [
     "plot_profiles",
     "plot_articles",
     "PROFILE_COLORS",
+    "TABLES",
     "coverage_labels",
 ]
 
@@ -47,13 +50,53 @@ def _axes(ax):
     return plt.gca() if ax is None else ax
 
 
-def _one_event(data: pd.DataFrame, event):
-    if data is None:
-        raise ValueError("data= is required.")
+#: What each plot reads from ``data=``: the columns it needs, and where a user finds such a table.
+#: The omissions plot also needs ``carried_by``, which tells the omissions table from the
+#: sentences table (both have ``outlet`` and ``claim_id``).
+TABLES = {
+    "plot_coverage": (("claim_id", "outlet", "weight"), "result.coverage"),
+    "plot_omissions": (("outlet", "claim_id", "carried_by"), "result.omissions"),
+    "plot_emphasis": (("outlet", "theme_id", "theme", "weight"), "result.emphasis"),
+    "plot_similarity": (("outlet_a", "outlet_b", "similarity"), "result.outlets"),
+    "plot_sentence_map": (("outlet", "status", "x", "y"), "result.sentence_map()"),
+    "plot_dendrogram": (("outlet_a", "outlet_b", "similarity"), "result.outlets"),
+    "plot_word_choice": (("outlet", "word", "z"), "narrative.word_choice(result.sentences, claims=result.claims)"),
+    "plot_profiles": (("outlet", "measure", "rate"), "narrative.outlet_profiles(result.coverage, result.sentences)"),
+    "plot_articles": (("outlet", "position", "claim_id", "status"), "result.sentences"),
+}
+
+
+def _check_table(data, plot: str, *, argument: str = "data", columns=None, table=None, event=None) -> None:
+    """Refuse ``data`` unless it is a DataFrame with the columns ``plot`` reads (:data:`TABLES`).
+
+    ``columns`` and ``table`` default to those of ``plot`` in :data:`TABLES`; with ``event``
+    given, the table also needs an ``event`` column. The error names the missing columns and
+    the table to pass.
+    """
+    needed, source = TABLES.get(plot, ((), None))
+    columns = list(needed if columns is None else columns) + (["event"] if event is not None else [])
+    table = source if table is None else table
+    if not isinstance(data, pd.DataFrame):
+        got = "nothing" if data is None else _kind(data)
+        raise InputError(f"{plot} needs {argument}= to be a pandas DataFrame; got {got}.", fix=f"pass {table}.")
+    missing = [c for c in dict.fromkeys(columns) if c not in data.columns]
+    if missing:
+        raise InputError(
+            f"the table given to {plot} as {argument}= lacks column(s) {missing} (it has {list(data.columns)}).",
+            fix=f"pass {table}, which has them.",
+        )
+
+
+def _one_event(data: pd.DataFrame, event, plot: str):
+    """``data`` checked for ``plot`` (:func:`_check_table`), limited to ``event``; and the event drawn."""
+    _check_table(data, plot, event=event)
     events = list(dict.fromkeys(data["event"])) if "event" in data.columns and len(data) else []
     if event is None:
         if len(events) > 1:
-            raise ValueError(f"data holds {len(events)} events; choose one with event= (e.g. {events[0]!r}).")
+            raise InputError(
+                f"data holds {len(events)} events.",
+                fix=f"choose one with event= (e.g. {events[0]!r}), or pass the rows of one event.",
+            )
         return data, (events[0] if events else None)
     return data[data["event"] == event], event
 
@@ -147,9 +190,11 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_coverage")
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     if claims is not None:
+        _check_table(claims, "plot_coverage", argument="claims", columns=("claim_id", "label"), table="result.claims",
+                     event=event)  # fmt: skip
         cl = claims[claims["event"] == event] if event is not None else claims
         order = theme_order(cl)  # the theme of the most widely carried claim first
         if order:
@@ -190,6 +235,9 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
               linewidth=min(0.5, row_height / 12))  # fmt: skip
     ax.set_xlim(-0.5, len(outlets) - 0.5)
     ax.set_ylim(len(rows) - 0.5, -0.5)
+    if omissions is not None:
+        _check_table(omissions, "plot_coverage", argument="omissions", columns=TABLES["plot_omissions"][0],
+                     table="result.omissions", event=event if len(omissions) else None)  # fmt: skip
     if omissions is not None and len(omissions):
         om = omissions[omissions["event"] == event] if event is not None else omissions
         xs = [outlets.index(o) for c, o in zip(om["claim_id"], om["outlet"]) if c in index and o in outlets]
@@ -232,7 +280,7 @@ def plot_omissions(data=None, *, outlets=None, event=None, ax=None, color="#D55E
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_omissions")
     counts = data.groupby("outlet", sort=False).size()
     outlets = list(outlets) if outlets is not None else list(counts.index)
     values = [int(counts.get(o, 0)) for o in outlets]
@@ -305,7 +353,7 @@ def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=Tru
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_emphasis")
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     themes = data.drop_duplicates("theme_id").sort_values("theme_id", key=lambda s: s.str[1:].astype(int))
     table = data.pivot_table(index="outlet", columns="theme_id", values="weight", aggfunc="sum", fill_value=0.0)
@@ -350,7 +398,7 @@ def plot_similarity(data=None, *, outlets=None, event=None, ax=None, cmap="civid
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_similarity")
     if outlets is None:
         outlets = list(dict.fromkeys([*data["outlet_a"], *data["outlet_b"]]))
     n = len(outlets)
@@ -382,7 +430,7 @@ def plot_sentence_map(data=None, *, event=None, ax=None, s=28):
     matplotlib.axes.Axes
     """
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_sentence_map")
     from matplotlib.lines import Line2D
 
     colors = outlet_colors(dict.fromkeys(data["outlet"]))
@@ -435,11 +483,14 @@ def plot_dendrogram(data=None, *, outlets=None, event=None, ax=None, method="ave
     from scipy.spatial.distance import squareform
 
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_dendrogram")
     if outlets is None:
         outlets = list(dict.fromkeys([*data["outlet_a"], *data["outlet_b"]]))
     if len(outlets) < 2:
-        raise ValueError("a dendrogram needs at least two outlets.")
+        raise InputError(
+            f"a dendrogram needs at least two outlets; got {len(outlets)}.",
+            fix="pass outlets= with two or more outlets of the table, or leave it out.",
+        )
     distance = 1.0 - _similarity_matrix(data, outlets)
     np.fill_diagonal(distance, 0.0)
     tree = linkage(squareform(distance, checks=False), method=method)
@@ -475,9 +526,9 @@ def plot_word_choice(data=None, *, outlets=None, event=None, n=5, ax=None, color
         One bar per (outlet, word); y tick labels are the words, bars coloured by outlet.
     """
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_word_choice")
     if "claim_id" in data.columns and data["claim_id"].nunique() > 1:
-        raise ValueError("data holds several claims; select one (data[data['claim_id'] == ...]).")
+        raise InputError("data holds several claims.", fix="select one: data[data['claim_id'] == ...].")
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     colors = colors or outlet_colors(outlets)
     ys, values, labels, bar_colors, blocks = [], [], [], [], []
@@ -528,8 +579,7 @@ def plot_profiles(data=None, *, outlets=None, measures=None, ax=None, colors=Non
         One bar per (outlet, measure), labelled with its rate; one legend entry per measure.
     """
     ax = _axes(ax)
-    if data is None:
-        raise ValueError("data= is required.")
+    _check_table(data, "plot_profiles")
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     present = set(data["measure"])
     measures = list(measures) if measures is not None else [m for m in PROFILE_COLORS if m in present]
@@ -570,7 +620,7 @@ def plot_articles(data=None, *, outlets=None, event=None, ax=None, label=True):
     from matplotlib.patches import Patch, Rectangle
 
     ax = _axes(ax)
-    data, event = _one_event(data, event)
+    data, event = _one_event(data, event, "plot_articles")
     outlets = list(outlets) if outlets is not None else list(dict.fromkeys(data["outlet"]))
     longest = 0
     for x, outlet in enumerate(outlets):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import re
+import unicodedata
 
 import pandas as pd
+
+from .errors import InputError
 
 __all__ = ["split_sentences", "segment", "long_sentences_note", "LONG_SENTENCE_CHARS"]
 
@@ -18,14 +22,17 @@ _WINDOW = 2000
 LONG_SENTENCE_CHARS = 5000
 _BOUNDARY_CHARS = re.compile(r"[.!?\u2026:;\u3002\uff01\uff1f\u061f\u0964]")
 
-_END = re.compile(r"""[.!?\u2026:;]["'\u201d\u2019)\]]*\s*$""")
+#: Invisible format characters (Unicode category Cf) that text carries around its sentences: the
+#: soft hyphen, the Arabic letter mark, zero-width spaces and joiners, the left-to-right and
+#: right-to-left marks and embeddings, word joiners, bidi isolates and the byte-order mark.
+_FORMAT_CHARS = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+#: A line ending in one of these ends a sentence (format characters after it do not change that).
+_END = re.compile(rf"""[.!?\u2026:;]["'\u201d\u2019)\]]*[\s{_FORMAT_CHARS}]*$""")
 
 
 @functools.lru_cache(maxsize=8)
 def _segmenter(language: str):
     import pysbd
-
-    from .errors import InputError
 
     try:
         return pysbd.Segmenter(language=language, clean=False, char_span=True)
@@ -146,12 +153,37 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
+def _invisible(piece: str) -> bool:
+    r"""Whether ``piece`` holds nothing visible: only whitespace and format characters (category Cf).
+
+    >>> _invisible("\u200f"), _invisible(" \ufeff\u200b "), _invisible("\u200fA")
+    (True, True, False)
+    """
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in piece)
+
+
+def _kind(value) -> str:
+    """A value's type for a message: ``"None"``, ``"a dict"``, ``"a float (nan)"``."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    if name == "ndarray":
+        name = "numpy array"
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    shown = f" ({value})" if isinstance(value, numbers.Real) and not isinstance(value, bool) else ""
+    return f"{article} {name}{shown}"
+
+
 def split_sentences(text: str, *, language: str = "en") -> list[str]:
-    """Split an article's text into sentences.
+    r"""Split an article's text into sentences.
 
     Paragraphs and line breaks after end punctuation are kept as boundaries;
     within them, pysbd's rule-based segmenter handles abbreviations ("U.S.",
-    "Mr."), numbers and quotations.
+    "Mr."), numbers and quotations. A piece that holds only invisible format
+    characters (a right-to-left mark after a full stop, a zero-width space, a
+    byte-order mark) is no sentence of its own: it goes on the sentence before
+    it (or, at the start of the text, on the first sentence), so no character
+    of the text is lost; a text of nothing else has no sentences.
 
     Parameters
     ----------
@@ -165,19 +197,46 @@ def split_sentences(text: str, *, language: str = "en") -> list[str]:
     list of str
         The sentences, stripped, none empty, in order.
 
+    Raises
+    ------
+    narrative.InputError
+        When ``text`` is not a str (None, bytes, a number, a list, ...).
+
     Examples
     --------
     >>> split_sentences("Mr. Smith went to Washington. He arrived at 5 p.m. on Monday.")
     ['Mr. Smith went to Washington.', 'He arrived at 5 p.m. on Monday.']
+    >>> split_sentences("It burned.\u200f\nNobody was hurt.")
+    ['It burned.\u200f', 'Nobody was hurt.']
     """
+    if not isinstance(text, str):
+        fix = (
+            "decode it first, e.g. text.decode('utf-8')."
+            if isinstance(text, bytes | bytearray)
+            else "pass one article's text as a str; for a table of articles use narrative.segment(articles)."
+        )
+        raise InputError(f"split_sentences needs the article's text as a str; got {_kind(text)}.", fix=fix)
     segmenter = _segmenter(language)
     sentences: list[str] = []
+    leading = ""
     for block in _blocks(text):
         for piece in _repair(_split_block(block, segmenter)):
             piece = piece.strip()
-            if piece:
-                sentences.append(piece)
+            if not piece:
+                continue
+            if _invisible(piece):
+                if sentences:
+                    sentences[-1] += piece
+                else:
+                    leading += piece
+                continue
+            sentences.append(leading + piece)
+            leading = ""
     return sentences
+
+
+#: The columns :func:`segment` reads.
+_SEGMENT_COLUMNS = ("event", "outlet", "text")
 
 
 def segment(articles: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
@@ -186,7 +245,7 @@ def segment(articles: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
     Parameters
     ----------
     articles : pandas.DataFrame
-        Columns ``event``, ``outlet``, ``text``; optional ``source``.
+        Columns ``event``, ``outlet``, ``text`` (a str in every row); optional ``source``.
     language : str, default "en"
         Language passed to :func:`split_sentences`.
 
@@ -195,9 +254,35 @@ def segment(articles: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
     pandas.DataFrame
         One row per sentence: ``event``, ``outlet``, ``position`` (0-based
         index in its article), ``text``, ``source``. The input is not modified.
+
+    Raises
+    ------
+    narrative.InputError
+        When ``articles`` is not a DataFrame, lacks one of the columns, or a ``text`` cell
+        is not a str (the error names the row, counting data rows from 1).
     """
+    fix = (
+        "pass a pandas DataFrame with one row per article and columns event, outlet and text, e.g. "
+        "narrative.read_input(path).articles."
+    )
+    if not isinstance(articles, pd.DataFrame):
+        raise InputError(f"segment needs an articles table (a pandas DataFrame); got {_kind(articles)}.", fix=fix)
+    missing = [c for c in _SEGMENT_COLUMNS if c not in articles.columns]
+    if missing:
+        raise InputError(
+            f"the articles table given to segment lacks column(s) {missing} (it has {list(articles.columns)}).",
+            fix=fix,
+        )
     rows = []
-    for art in articles.itertuples(index=False):
+    for k, art in enumerate(articles.itertuples(index=False)):
+        if not isinstance(art.text, str):
+            raise InputError(
+                f"the 'text' of the article of outlet {art.outlet!r} (event {art.event!r}) is {_kind(art.text)}, "
+                "not text.",
+                row=k + 1,
+                fix="give every article's text as a str; drop the rows without one first, e.g. "
+                "articles.dropna(subset=['text']).",
+            )
         source = getattr(art, "source", "")
         for position, sentence in enumerate(split_sentences(art.text, language=language)):
             rows.append((art.event, art.outlet, position, sentence, source))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,8 @@ def _normalise(text: str) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """The text without whitespace and invisible format characters (a piece of only those is no sentence)."""
+    return "".join(ch for ch in re.sub(r"\s+", "", text) if unicodedata.category(ch) != "Cf")
 
 
 @st.composite
