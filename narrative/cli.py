@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--out", "-o", default=None, metavar="DIR", help="folder for the score CSV files")
     e.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a --out folder that holds other files (files of the same names are replaced)",
+    )
+    e.add_argument(
         "--drop-unlabelled",
         action="store_true",
         help="leave out of the scores the sentences the annotators gave no claim (e.g. a repeated headline)",

@@ -804,7 +804,9 @@ def evaluate_command(args, *, reporter) -> int:
 
     thresholds = _parse_sweep(args.sweep) if args.sweep else None
     if args.out:
-        _prepare_scores_folder(Path(args.out))  # before the work: a folder it may not write is refused at once
+        _prepare_scores_folder(
+            Path(args.out), getattr(args, "force", False)
+        )  # before the work: a folder it may not write is refused at once
     encoder = SentenceEncoder(args.model, revision=args.model_revision, device=args.device, cache_dir=args.cache_dir)
     out = evaluate(
         args.gold,
@@ -858,7 +860,7 @@ def evaluate_command(args, *, reporter) -> int:
             "sweep": args.sweep,
             "drop_unlabelled": bool(args.drop_unlabelled),
         }
-        written = write_scores(out, args.out, record=record)
+        written = write_scores(out, args.out, record=record, force=getattr(args, "force", False))
         reporter.info(f"scores written to {args.out}/ ({', '.join(written)})")
     return 0
 
@@ -885,7 +887,7 @@ def _earlier_scores(folder: Path) -> set[str] | None:
     return {f for f in listed if f in EVALUATE_FILES} if isinstance(listed, list) else None
 
 
-def _prepare_scores_folder(folder: Path) -> set[str]:
+def _prepare_scores_folder(folder: Path, force: bool = False) -> set[str]:
     """Check that ``narrative evaluate`` may write into ``folder``; return the earlier run's files in it.
 
     A folder that does not exist yet, an empty one (hidden files aside) and one holding an
@@ -898,13 +900,13 @@ def _prepare_scores_folder(folder: Path) -> set[str]:
     if not folder.is_dir():
         return set()
     earlier = _earlier_scores(folder)
-    if earlier is None and any(not p.name.startswith(".") for p in folder.iterdir()):
+    if earlier is None and not force and any(not p.name.startswith(".") for p in folder.iterdir()):
         raise InputError(
             "the output folder is not empty and holds no earlier results of narrative evaluate, whose files "
             f"({', '.join(EVALUATE_FILES)}) could replace files of yours.",
             path=folder,
             fix="give --out a new or empty folder (a later run may reuse it: narrative evaluate then replaces only "
-            "the files of its own earlier run there).",
+            "the files of its own earlier run there), or add --force to write into it anyway.",
         )
     return earlier or set()
 
@@ -933,7 +935,7 @@ def _write_marker(folder: Path, outputs, record: dict) -> None:
     _atomic_write(folder / EVALUATE_MARKER, (json.dumps(marker, indent=1, default=str) + "\n").encode("utf-8"))
 
 
-def write_scores(result: dict, folder, *, record: dict | None = None) -> list[str]:
+def write_scores(result: dict, folder, *, record: dict | None = None, force: bool = False) -> list[str]:
     """Write the CSV files of an evaluation into ``folder``, as ``narrative evaluate --out`` does.
 
     Files: ``scores.csv``, ``interval.csv`` (with two or more events), ``sweep.csv`` (with a
@@ -951,6 +953,8 @@ def write_scores(result: dict, folder, *, record: dict | None = None) -> list[st
         The output folder (created when missing).
     record : dict, optional
         Settings of the run to keep in the marker (gold file, threshold, sweep, model).
+    force : bool, default False
+        Write into a folder that holds other files (files of the same names are replaced).
 
     Returns
     -------
@@ -963,7 +967,7 @@ def write_scores(result: dict, folder, *, record: dict | None = None) -> list[st
         When the folder holds files of its user, or cannot be written.
     """
     folder = Path(folder)
-    earlier = _prepare_scores_folder(folder)
+    earlier = _prepare_scores_folder(folder, force)
     columns = ["event", "outlet", "position", "text", "gold", "claim_id", "status"]
     tables = {
         "scores.csv": result["scores"],

@@ -70,6 +70,8 @@ def test_evaluate_refuses_an_output_folder_holding_files_of_its_user(tmp_path, c
     with pytest.raises(InputError, match="holds no earlier results of narrative evaluate"):
         write_scores(_scores(sweep=False), folder)
     assert (folder / "scores.csv").read_text() == "my,own,scores\n"
+    assert write_scores(_scores(sweep=False), folder, force=True)[0] == "scores.csv"  # told to: written
+    assert (folder / "scores.csv").read_text() != "my,own,scores\n" and gold.is_file()
 
 
 def test_evaluate_writes_again_into_its_own_results_and_removes_a_stale_sweep(tmp_path):
