@@ -35,9 +35,8 @@ from sklearn.utils._param_validation import Interval, InvalidParameterError, Str
 from sklearn.utils.validation import check_array
 
 from .defaults import DEFAULT_THRESHOLD, SECONDARY_MARGIN
-from .errors import InputError
+from .errors import InputError, describe, require_table
 from .pairs import TOKEN_FEATURES, PairScorer, pair_features
-from .segment import _kind
 
 __all__ = [
     "ClaimAligner",
@@ -87,7 +86,7 @@ def check_threshold(threshold, *, method: str = "pairwise") -> float:
     low, meaning = (-1.0, "a cosine similarity") if method == "cluster" else (0.0, "a match probability")
     number = isinstance(threshold, Real) and not isinstance(threshold, bool)
     if not number or not math.isfinite(threshold) or not low <= threshold <= 1:
-        got = repr(threshold) if number else f"{_kind(threshold)} ({threshold!r:.40})"
+        got = repr(threshold) if number else f"{describe(threshold)} ({threshold!r:.40})"
         raise InputError(
             f"the threshold must be a number from {low:g} to 1 ({meaning}); got {got}.",
             fix=f"give --threshold a number from 0 to 1, e.g. the default {DEFAULT_THRESHOLD} "
@@ -110,19 +109,19 @@ def _check_vectors(X, n: int | None = None, *, name: str = "X"):
         V = None
     if V is None or V.dtype.kind not in "fiu":
         if V is None:
-            what = f"{_kind(X)} that is no rectangular array (rows of different lengths?)"
+            what = f"{describe(X)} that is no rectangular array (rows of different lengths?)"
         elif V.ndim == 0:
-            what = _kind(X)
+            what = describe(X)
         else:
             held = {"U": "text", "S": "bytes", "b": "booleans", "c": "complex numbers"}.get(
                 V.dtype.kind, "other values"
             )
-            what = f"{_kind(X)} holding {held}"
+            what = f"{describe(X)} holding {held}"
         raise InputError(f"{name} must be a 2-D array of numbers (one row per sentence); got {what}.", fix=fix)
     if V.size == 0 and n == 0:
         return V.reshape(0, V.shape[-1] if V.ndim == 2 else 0)
     if V.ndim != 2 or V.shape[1] == 0:
-        what = _kind(X) if V.ndim == 0 else f"shape {V.shape}"
+        what = describe(X) if V.ndim == 0 else f"shape {V.shape}"
         raise InputError(f"{name} must be a 2-D array of numbers (one row per sentence); got {what}.", fix=fix)
     if n is not None and V.shape[0] != n:
         raise InputError(
@@ -144,14 +143,7 @@ def _check_sentences(sentences, where: str):
         "pass a sentences table with columns event, outlet, position and text, such as narrative.segment(articles) "
         "or Comparison.sentences returns."
     )
-    if not isinstance(sentences, pd.DataFrame):
-        raise InputError(f"{where} needs the sentences as a pandas DataFrame; got {_kind(sentences)}.", fix=fix)
-    missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
-    if missing:
-        raise InputError(
-            f"the sentences table given to {where} lacks column(s) {missing} (it has {list(sentences.columns)}).",
-            fix=fix,
-        )
+    require_table(sentences, SENTENCE_COLUMNS, what="sentences table", where=where, fix=fix)
 
 
 def states_claim(text: str) -> bool:
@@ -659,7 +651,7 @@ def find_claims(
         )
     if aligner is not None and not isinstance(aligner, ClaimAligner):
         raise InputError(
-            f"aligner must be a ClaimAligner; got {_kind(aligner)}.",
+            f"aligner must be a ClaimAligner; got {describe(aligner)}.",
             fix="pass e.g. aligner=narrative.ClaimAligner(threshold=0.2), or threshold= to narrative.compare.",
         )
     if isinstance(band, bool) or not isinstance(band, Real) or not 0 <= band <= 1:
@@ -759,7 +751,7 @@ def claim_confidence(membership: pd.DataFrame) -> pd.DataFrame:
         what = (
             f"lacks column(s) {[c for c in cols if c not in membership.columns]}"
             if isinstance(membership, pd.DataFrame)
-            else f"is {_kind(membership)}"
+            else f"is {describe(membership)}"
         )
         raise InputError(
             f"the membership table given to claim_confidence {what}.",

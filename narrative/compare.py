@@ -16,6 +16,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from .errors import require_table
+
 __all__ = [
     "claim_status",
     "is_omission",
@@ -99,20 +101,6 @@ def _claim_order(claim_ids) -> list:
     return sorted(set(claim_ids), key=id_key)
 
 
-def _require_table(frame, columns, *, what: str, where: str, fix: str) -> None:
-    """Refuse anything but a DataFrame holding ``columns``, naming the table, the function and the fix."""
-    from .errors import InputError
-
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"{where} needs the {what} as a pandas DataFrame; got {type(frame).__name__}.", fix=fix)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"the {what} given to {where} lacks column(s) {missing} (it has {[str(c) for c in frame.columns]}).",
-            fix=fix,
-        )
-
-
 _SENTENCES_FIX = "pass the sentences table of a comparison (Comparison.sentences), with its claim_id column."
 _CLAIMS_FIX = "pass the claims table of a comparison (Comparison.claims, or what claims_table returns)."
 
@@ -143,7 +131,7 @@ def claims_table(sentences: pd.DataFrame, embeddings: np.ndarray, *, n_terms: in
     from .errors import InputError
     from .terms import top_terms  # scikit-learn, imported when first needed
 
-    _require_table(sentences, ("event", "outlet", "text", "claim_id"), what="sentences table", where="claims_table",
+    require_table(sentences, ("event", "outlet", "text", "claim_id"), what="sentences table", where="claims_table",
                    fix=_SENTENCES_FIX)  # fmt: skip
     vectors = np.asarray(embeddings) if not isinstance(embeddings, np.ndarray) else embeddings
     if vectors.ndim != 2 or len(vectors) != len(sentences):
@@ -269,8 +257,8 @@ def omissions_table(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFra
         (``;``-joined), ``n_carrying``, ``evidence`` (the claim's
         representative sentence) and ``evidence_outlet``.
     """
-    _require_table(sentences, ("event", "outlet"), what="sentences table", where="omissions_table", fix=_SENTENCES_FIX)
-    _require_table(claims, ("event", "claim_id", "label", "outlets", "representative", "representative_outlet"),
+    require_table(sentences, ("event", "outlet"), what="sentences table", where="omissions_table", fix=_SENTENCES_FIX)
+    require_table(claims, ("event", "claim_id", "label", "outlets", "representative", "representative_outlet"),
                    what="claims table", where="omissions_table", fix=_CLAIMS_FIX)  # fmt: skip
     event_outlets = _outlets_per_event(sentences)
     rows = []

@@ -26,8 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
-from .segment import _kind
+from .errors import InputError, describe
 
 __all__ = [
     "BACKENDS",
@@ -86,7 +85,7 @@ def _cache_path(value, what: str = "cache_dir"):
     if value is None or isinstance(value, str | os.PathLike):
         return value
     raise InputError(
-        f"{what} must be a path (a str or pathlib.Path); got {_kind(value)}.",
+        f"{what} must be a path (a str or pathlib.Path); got {describe(value)}.",
         fix="give --cache-dir a folder (in Python: cache_dir='path/to/folder'), or leave it out for the default.",
     )
 
@@ -991,12 +990,12 @@ def _sentence_list(texts) -> list[str]:
             fix="pass its column of sentences, e.g. embed(table['text'], encoder=...).",
         )
     if isinstance(texts, dict) or not hasattr(texts, "__iter__"):
-        raise InputError(f"embed takes a list of sentences and got {_kind(texts)}.", fix=fix)
+        raise InputError(f"embed takes a list of sentences and got {describe(texts)}.", fix=fix)
     texts = list(texts)
     for k, t in enumerate(texts):
         if not isinstance(t, str):
             raise InputError(
-                f"texts[{k}] is {_kind(t)}, not a sentence (a str).",
+                f"texts[{k}] is {describe(t)}, not a sentence (a str).",
                 fix="give every sentence as a str; drop or fill the missing ones first (e.g. series.dropna()).",
             )
     return [str(t) for t in texts]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 
-__all__ = ["NarrativeError", "InputError", "fs_text"]
+__all__ = ["NarrativeError", "InputError", "fs_text", "require_table"]
 
 _ESCAPED = re.compile("[\udc80-\udcff]")
 
@@ -70,3 +71,33 @@ class InputError(NarrativeError, ValueError):
         if self.fix:
             text += f" Fix: {self.fix}"
         return fs_text(text)
+
+
+def describe(value) -> str:
+    """A value's type for a message: ``"None"``, ``"a dict"``, ``"a float (nan)"``."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    if name == "ndarray":
+        name = "numpy array"
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    shown = f" ({value})" if isinstance(value, numbers.Real) and not isinstance(value, bool) else ""
+    return f"{article} {name}{shown}"
+
+
+def require_table(frame, columns, *, what: str, where: str, fix: str) -> None:
+    """Refuse anything but a pandas DataFrame that holds ``columns``.
+
+    The error names the table (``what``), the function or parameter it was given to
+    (``where``), the missing columns and those it has, and ``fix``.
+    """
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{where} needs the {what} as a pandas DataFrame; got {describe(frame)}.", fix=fix)
+    missing = [c for c in dict.fromkeys(columns) if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"the {what} given to {where} lacks column(s) {missing} (it has {[str(c) for c in frame.columns]}).",
+            fix=fix,
+        )

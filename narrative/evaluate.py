@@ -35,8 +35,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -912,17 +910,9 @@ def _prepare_scores_folder(folder: Path, force: bool = False) -> set[str]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    from .embed import _shareable
+    from .output import _atomic_write as write
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        _shareable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write(path, data)
 
 
 def _write_marker(folder: Path, outputs, record: dict) -> None:

@@ -15,8 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import theme_order
-from .errors import InputError
-from .segment import _kind
+from .errors import InputError, describe
 
 __all__ = [
     "OKABE_ITO",
@@ -77,7 +76,7 @@ def _check_table(data, plot: str, *, argument: str = "data", columns=None, table
     columns = list(needed if columns is None else columns) + (["event"] if event is not None else [])
     table = source if table is None else table
     if not isinstance(data, pd.DataFrame):
-        got = "nothing" if data is None else _kind(data)
+        got = "nothing" if data is None else describe(data)
         raise InputError(f"{plot} needs {argument}= to be a pandas DataFrame; got {got}.", fix=f"pass {table}.")
     missing = [c for c in dict.fromkeys(columns) if c not in data.columns]
     if missing:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 import re
 import unicodedata
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, describe, require_table
 
 __all__ = ["split_sentences", "segment", "long_sentences_note", "LONG_SENTENCE_CHARS"]
 
@@ -162,18 +161,6 @@ def _invisible(piece: str) -> bool:
     return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in piece)
 
 
-def _kind(value) -> str:
-    """A value's type for a message: ``"None"``, ``"a dict"``, ``"a float (nan)"``."""
-    if value is None:
-        return "None"
-    name = type(value).__name__
-    if name == "ndarray":
-        name = "numpy array"
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    shown = f" ({value})" if isinstance(value, numbers.Real) and not isinstance(value, bool) else ""
-    return f"{article} {name}{shown}"
-
-
 def split_sentences(text: str, *, language: str = "en") -> list[str]:
     r"""Split an article's text into sentences.
 
@@ -215,7 +202,7 @@ def split_sentences(text: str, *, language: str = "en") -> list[str]:
             if isinstance(text, bytes | bytearray)
             else "pass one article's text as a str; for a table of articles use narrative.segment(articles)."
         )
-        raise InputError(f"split_sentences needs the article's text as a str; got {_kind(text)}.", fix=fix)
+        raise InputError(f"split_sentences needs the article's text as a str; got {describe(text)}.", fix=fix)
     segmenter = _segmenter(language)
     sentences: list[str] = []
     leading = ""
@@ -265,19 +252,12 @@ def segment(articles: pd.DataFrame, *, language: str = "en") -> pd.DataFrame:
         "pass a pandas DataFrame with one row per article and columns event, outlet and text, e.g. "
         "narrative.read_input(path).articles."
     )
-    if not isinstance(articles, pd.DataFrame):
-        raise InputError(f"segment needs an articles table (a pandas DataFrame); got {_kind(articles)}.", fix=fix)
-    missing = [c for c in _SEGMENT_COLUMNS if c not in articles.columns]
-    if missing:
-        raise InputError(
-            f"the articles table given to segment lacks column(s) {missing} (it has {list(articles.columns)}).",
-            fix=fix,
-        )
+    require_table(articles, _SEGMENT_COLUMNS, what="articles table", where="segment", fix=fix)
     rows = []
     for k, art in enumerate(articles.itertuples(index=False)):
         if not isinstance(art.text, str):
             raise InputError(
-                f"the 'text' of the article of outlet {art.outlet!r} (event {art.event!r}) is {_kind(art.text)}, "
+                f"the 'text' of the article of outlet {art.outlet!r} (event {art.event!r}) is {describe(art.text)}, "
                 "not text.",
                 row=k + 1,
                 fix="give every article's text as a str; drop the rows without one first, e.g. "

@@ -105,7 +105,7 @@ def test_split_sentences_refuses_what_is_no_text(text, expected, fix):
 
 @pytest.mark.parametrize("articles", [None, {"event": "e", "outlet": "a", "text": "Hi there. Bye."}, b"text"])
 def test_segment_refuses_what_is_no_table(articles):
-    with pytest.raises(InputError, match="segment needs an articles table") as err:
+    with pytest.raises(InputError, match="segment needs the articles table as a pandas DataFrame") as err:
         segment(articles)
     assert "event, outlet and text" in err.value.fix
 
@@ -128,7 +128,7 @@ def test_find_claims_names_the_missing_columns():
     with pytest.raises(InputError, match=r"given to find_claims lacks column\(s\) \['outlet'\]") as err:
         find_claims(SENTENCES.drop(columns=["outlet"]), VECTORS, aligner=CLUSTER)
     assert "event, outlet, position and text" in err.value.fix
-    with pytest.raises(InputError, match="find_claims needs the sentences as a pandas DataFrame; got a dict"):
+    with pytest.raises(InputError, match="find_claims needs the sentences table as a pandas DataFrame; got a dict"):
         find_claims(SENTENCES.to_dict(), VECTORS, aligner=CLUSTER)
 
 
