@@ -119,15 +119,15 @@ def _check_not_others(out: Path, force: bool) -> None:
             )
 
 
-def _prepare_folder(out: Path, force: bool) -> None:
+def _prepare_folder(out: Path, force: bool, *, figures: bool = True) -> None:
     _check_not_others(out, force)
-    make_writable_folder(out, "figures")
+    make_writable_folder(out, "figures" if figures else None)
 
 
-def make_writable_folder(out: Path, sub: str) -> None:
-    """Create ``out/sub`` and check that files can be written in ``out``; else a user error naming ``out``."""
+def make_writable_folder(out: Path, sub: str | None) -> None:
+    """Create ``out`` (and ``out/sub``) and check that files can be written in ``out``; else a user error naming ``out``."""
     try:
-        (out / sub).mkdir(parents=True, exist_ok=True)
+        (out / sub if sub else out).mkdir(parents=True, exist_ok=True)
         probe = out / ".narrative-write-test"
         probe.write_bytes(b"")
         probe.unlink()
@@ -163,7 +163,7 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
         The output folder.
     """
     out = Path(out)
-    _prepare_folder(out, force)
+    _prepare_folder(out, force, figures=figures)
     tables = {
         "sentences.csv": result.sentences,
         "claims.csv": result.claims,

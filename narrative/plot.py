@@ -105,8 +105,13 @@ def outlet_colors(outlets) -> dict:
     return {o: OKABE_ITO[i % len(OKABE_ITO)] for i, o in enumerate(outlets)}
 
 
+def _plain(text) -> str:
+    """Text from the data as matplotlib should draw it: a ``$`` is a dollar sign, not the start of maths."""
+    return str(text).replace("$", r"\$")
+
+
 def _short(text: str, width: int = 38) -> str:
-    return textwrap.shorten(str(text), width=width, placeholder="…")
+    return _plain(textwrap.shorten(str(text), width=width, placeholder="…"))
 
 
 #: Longest outlet name drawn whole on an axis; longer names are cut with "…" (the tables keep them whole).
@@ -116,7 +121,7 @@ OUTLET_LABEL_WIDTH = 24
 def _names(outlets) -> list[str]:
     """Outlet names as axis labels: long ones cut to :data:`OUTLET_LABEL_WIDTH` characters."""
     w = OUTLET_LABEL_WIDTH
-    return [str(o) if len(str(o)) <= w else str(o)[: w - 1] + "…" for o in outlets]
+    return [_plain(str(o) if len(str(o)) <= w else str(o)[: w - 1] + "…") for o in outlets]
 
 
 #: Font size (points) of the coverage chart's row labels when the rows leave room for it.
@@ -257,7 +262,7 @@ def plot_coverage(data=None, *, claims=None, omissions=None, outlets=None, event
                 len(outlets) - 0.4, (s + e - 1) / 2, _short(themes[s], 40), va="center", ha="left", fontsize=size,
                 style="italic",
             )  # fmt: skip
-    ax.set_title(f"Claim coverage{f' — {event}' if event else ''}")
+    ax.set_title(f"Claim coverage{f' — {_plain(event)}' if event else ''}")
     ax.figure.colorbar(
         image, ax=ax, label="share of the outlet's sentences", fraction=0.03, pad=0.01, location="top", shrink=0.5
     )
@@ -288,7 +293,10 @@ def plot_omissions(data=None, *, outlets=None, event=None, ax=None, color="#D55E
     ax.set_yticks(range(len(outlets)), _names(outlets))
     ax.invert_yaxis()
     ax.set_xlabel("claims omitted (carried by most other outlets)")
-    ax.set_title(f"Omissions per outlet{f' — {event}' if event else ''}")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no half claims on the axis
+    ax.set_title(f"Omissions per outlet{f' — {_plain(event)}' if event else ''}")
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlim(0, max(values + [1]) * 1.15)
     return ax
@@ -375,7 +383,7 @@ def plot_emphasis(data=None, *, outlets=None, event=None, ax=None, normalize=Tru
     labels = ax.get_legend_handles_labels()[1]
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=_below_xlabel(ax), fontsize=7,
               frameon=False, ncol=_legend_columns(ax, labels, 7), borderaxespad=0)  # fmt: skip
-    ax.set_title(f"Emphasis by theme{f' — {event}' if event else ''}")
+    ax.set_title(f"Emphasis by theme{f' — {_plain(event)}' if event else ''}")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -414,7 +422,7 @@ def plot_similarity(data=None, *, outlets=None, event=None, ax=None, cmap="civid
                 ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=8,
                         color="black" if matrix[i, j] > 0.6 else "white")  # fmt: skip
     ax.figure.colorbar(image, ax=ax, label="share of claims in common (Jaccard)", fraction=0.046)
-    ax.set_title(f"Outlet similarity{f' — {event}' if event else ''}")
+    ax.set_title(f"Outlet similarity{f' — {_plain(event)}' if event else ''}")
     return ax
 
 
@@ -436,13 +444,13 @@ def plot_sentence_map(data=None, *, event=None, ax=None, s=28):
     markers = {"shared": "o", "partial": "s", "unique": "^", "": "x"}
     for (outlet, status), g in data.groupby(["outlet", "status"], sort=False):
         ax.scatter(g["x"], g["y"], s=s, color=colors[outlet], marker=markers.get(status, "o"), alpha=0.85)
-    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=o) for o, c in colors.items()]
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=_plain(o)) for o, c in colors.items()]
     handles += [Line2D([], [], marker=m, linestyle="", color="#555555", label=st or "no claim")
                 for st, m in markers.items() if st in set(data["status"])]  # fmt: skip
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
-    ax.set_title(f"Sentences by meaning{f' — {event}' if event else ''}")
+    ax.set_title(f"Sentences by meaning{f' — {_plain(event)}' if event else ''}")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -499,7 +507,7 @@ def plot_dendrogram(data=None, *, outlets=None, event=None, ax=None, method="ave
     )  # fmt: skip
     ax.set_xlabel("distance (1 − share of claims in common)")
     ax.set_xlim(left=max(1.0, float(tree[:, 2].max()) * 1.05) if len(tree) else 1.0, right=0)
-    ax.set_title(f"Outlets clustered by claims{f' — {event}' if event else ''}")
+    ax.set_title(f"Outlets clustered by claims{f' — {_plain(event)}' if event else ''}")
     ax.spines[["top", "right", "left"]].set_visible(False)
     return ax
 
@@ -539,7 +547,7 @@ def plot_word_choice(data=None, *, outlets=None, event=None, n=5, ax=None, color
         for word, z in zip(g["word"], g["z"]):
             ys.append(y)
             values.append(float(z))
-            labels.append(word)
+            labels.append(_plain(word))
             bar_colors.append(colors[outlet])
             y += 1
         blocks.append((outlet, start, y))
@@ -553,7 +561,7 @@ def plot_word_choice(data=None, *, outlets=None, event=None, n=5, ax=None, color
                     ha="left", fontsize=8, color="black", fontweight="bold")  # fmt: skip
     ax.axvline(1.96, color="#555555", linestyle=":", linewidth=0.8)
     ax.set_xlabel("z-score of the weighted log-odds (outlet vs all others)")
-    ax.set_title(f"Word choice in shared claims{f' — {event}' if event else ''}")
+    ax.set_title(f"Word choice in shared claims{f' — {_plain(event)}' if event else ''}")
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -639,6 +647,6 @@ def plot_articles(data=None, *, outlets=None, event=None, ax=None, label=True):
     ax.set_ylabel("sentence (reading order)")
     handles = [Patch(facecolor=c, label=s or "no claim") for s, c in STATUS_COLORS.items()]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
-    ax.set_title(f"The articles side by side{f' — {event}' if event else ''}")
+    ax.set_title(f"The articles side by side{f' — {_plain(event)}' if event else ''}")
     ax.spines[["top", "right", "bottom", "left"]].set_visible(False)
     return ax

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import math
 import posixpath
+from collections import Counter
 from importlib import resources
 
 from .compare import id_key, theme_order
@@ -39,7 +40,8 @@ def coverage_grid(result, event, outlets=None) -> dict:
     dict
         ``{"outlets": [...], "groups": [{"theme": str, "rows": [...]}, ...], "headlines": bool}``
         (``headlines``: whether the input gave headlines); a row is
-        ``{"claim_id", "text", "label", "status", "uncertain", "cells"}`` and a cell
+        ``{"claim_id", "text", "label", "status", "uncertain", "repeated", "cells"}`` (``repeated``:
+        another row of the event shows the same sentence) and a cell
         ``{"kind": "carried"|"omitted"|"absent", "n", "level", "title"}``, a carried cell also
         ``"headline"`` (the outlet's headline states the claim).
     """
@@ -91,6 +93,10 @@ def coverage_grid(result, event, outlets=None) -> dict:
                 "cells": cells,
             }
         )
+    texts = Counter(row["text"] for g in groups for row in g["rows"])
+    for g in groups:  # rows whose sentence another row shows too: their keywords tell them apart
+        for row in g["rows"]:
+            row["repeated"] = texts[row["text"]] > 1
     return {"outlets": list(outlets), "groups": groups, "headlines": bool(cov["headline"].notna().any())}
 
 

@@ -295,3 +295,18 @@ def test_emphasis_legend_clears_the_axis_label(n_outlets):
     assert legend.y1 < label.y0  # wholly below the label, not touching it
     assert all(_inside(fig, t, renderer) for t in ax.get_legend().get_texts())
     plt.close("all")
+
+
+def test_a_dollar_sign_in_names_is_drawn_as_a_dollar_not_as_maths():
+    result = comparison()
+    rename = {OUTLETS[0]: "The $Money$ Post"}
+    omissions = result.omissions.assign(outlet=result.omissions["outlet"].replace(rename))
+    outlets = [rename.get(o, o) for o in OUTLETS]
+    ax = plot.plot_omissions(omissions, outlets=outlets, event="e1")
+    ax.figure.canvas.draw()
+    labels = [t for t in ax.get_yticklabels() if "Money" in t.get_text()]
+    assert len(labels) == 1
+    shown, maths = labels[0]._preprocess_math(labels[0].get_text())
+    assert shown == "The $Money$ Post" and not maths
+    assert all(float(t).is_integer() for t in ax.get_xticks())  # counts: whole numbers on the axis
+    plt.close(ax.figure)

@@ -196,3 +196,58 @@ def test_omissions_are_listed_once_per_claim_and_quotations_are_not_quoted_twice
     assert quoted and quoted[0]["outlets"] == [OUTLETS["northbridge-review"]]
     assert errors == []
     context.close()
+
+
+def test_a_clicked_sentence_brings_each_match_into_view_and_the_keyboard_does_the_same(browser, out):  # noqa: F811
+    context, page, errors, _ = _open(browser, out / "report.html", DESKTOP)
+    # every sentence with matches in other outlets: after a click, each other column shows its first match
+    hidden = page.evaluate(
+        """() => {
+        const out = [];
+        for (const s of document.querySelectorAll('.sent[tabindex]')) {
+          s.click();
+          for (const col of s.closest('.event').querySelectorAll('.article')) {
+            const first = col.querySelector('.sent.hl');
+            if (!first || col === s.closest('.article')) continue;
+            const c = col.getBoundingClientRect(), f = first.getBoundingClientRect();
+            const head = col.querySelector('h4').getBoundingClientRect();
+            if (f.top < head.bottom - 1 || f.top > c.bottom - 10) out.push(s.id + ' -> ' + first.id);
+          }
+        }
+        return out;
+    }"""
+    )
+    assert page.evaluate("document.querySelectorAll('.sent[tabindex]').length") > 10
+    assert hidden == []
+    page.evaluate("document.activeElement.blur()")
+    page.focus(".sent[tabindex]")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelectorAll('.sent.hl').length") > 0
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.querySelectorAll('.sent.hl, .sent.focus').length") == 0
+    assert errors == []
+    context.close()
+
+
+def test_a_long_token_wraps_in_the_tables_and_repeated_grid_sentences_show_their_keywords(tmp_path, browser):  # noqa: F811
+    token = "https://example.org/" + "a" * 280
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "alpha.txt").write_text(f"The council approved the budget on Tuesday. The plan is at {token}.\n", "utf-8")
+    (src / "beta.txt").write_text(f"Council members voted for the budget on Tuesday. See {token}.\n", "utf-8")
+    (src / "gamma.txt").write_text("The Money$ Post said the $5 budget passed. Roads got $2 of it.\n", "utf-8")
+    folder = tmp_path / "out"
+    assert main(["compare", str(src), "--out", str(folder), "-q", "--no-figures"]) == 0
+    assert not (folder / "figures").exists()  # no figures drawn: no empty folder for them
+    context, page, errors, _ = _open(browser, folder / "report.html", DESKTOP)
+    widths = page.evaluate("[...document.querySelectorAll('table.claims, table.omissions')].map(t => t.scrollWidth)")
+    assert widths and max(widths) <= DESKTOP["width"]
+    rows = page.evaluate(
+        "[...document.querySelectorAll('table.grid th.claim')].map(th => ["
+        "th.querySelector('.text').textContent, !!th.querySelector('.kw')])"
+    )
+    texts = [t for t, _ in rows]
+    for text, keywords in rows:  # a sentence two rows show is told apart by the claims' keywords
+        assert keywords == (sum(t.split(") ", 1)[-1] == text.split(") ", 1)[-1] for t in texts) > 1)
+    assert errors == []
+    context.close()

@@ -22,7 +22,10 @@
     event.querySelectorAll(".article").forEach(function (column) {
       var first = column.querySelector(".sent.hl");
       if (first && column !== sentence.closest(".article")) {
-        column.scrollTop = first.offsetTop - column.offsetTop - 40;
+        // bring the first match into view, below the column's sticky outlet name
+        var head = column.querySelector("h4");
+        var below = (head ? head.offsetHeight : 0) + 8;
+        column.scrollTop += first.getBoundingClientRect().top - column.getBoundingClientRect().top - below;
       }
     });
   }
@@ -35,6 +38,15 @@
     }
     var sentence = ev.target.closest(".sent");
     if (sentence) { show(sentence); }
+  });
+  // the keyboard: Enter or Space on a sentence highlights its matches, Escape clears them
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape") { clear(); return; }
+    var sentence = ev.target.closest && ev.target.closest(".sent");
+    if (sentence && ev.target === sentence && (ev.key === "Enter" || ev.key === " ")) {
+      ev.preventDefault();
+      show(sentence);
+    }
   });
   if (location.hash) {
     var el = document.getElementById(location.hash.slice(1));
