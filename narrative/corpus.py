@@ -448,7 +448,10 @@ def run_event(unit: EventUnit, out, config: dict) -> dict:
         threshold=config["threshold"],
     )
     (folder / "tables").mkdir(parents=True, exist_ok=True)
-    result.write(folder, figures=config["figures"], report=True, force=True)
+    from .output import write_outputs
+
+    # the event's own report links back to the combined one, two folders up (written when the run ends)
+    write_outputs(result, folder, figures=config["figures"], report=True, force=True, corpus_link="../../report.html")
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     for name in _TABLES:
         frame = getattr(result, name)

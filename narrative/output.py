@@ -148,7 +148,9 @@ def _csv_bytes(frame, columns) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
 
 
-def write_outputs(result, out, *, figures: bool = True, report: bool = True, force: bool = False) -> Path:
+def write_outputs(
+    result, out, *, figures: bool = True, report: bool = True, force: bool = False, corpus_link: str | None = None
+) -> Path:
     """Write every output file of ``result`` into the folder ``out``.
 
     Files: ``sentences.csv``, ``claims.csv``, ``coverage.csv``,
@@ -156,6 +158,7 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
     ``report.html`` and ``provenance.json``. Each file is written to a
     temporary name and renamed, so a reader never sees half a file.
     ``figures=False`` draws no figure at all: no PNG files, and a report without charts.
+    ``corpus_link``: the relative URL of the corpus's combined report, linked from the page.
 
     Returns
     -------
@@ -207,7 +210,14 @@ def write_outputs(result, out, *, figures: bool = True, report: bool = True, for
 
             # many events: the figures stay in figures/, so that the page stays small enough for a browser
             many = len(result.events) > REPORT_FIGURES_MAX_EVENTS
-            page = render_report(result, figures=None if many else drawn, figures_elsewhere=many and bool(drawn))
+            files = {e: [(name, caption) for name, caption, _ in d if name != "coverage"] for e, d in drawn.items()}
+            page = render_report(
+                result,
+                figures=None if many else drawn,
+                figures_elsewhere=many and bool(drawn),
+                figure_files=files if many else None,
+                corpus_link=corpus_link,
+            )
             put("report.html", page.encode("utf-8"))
         provenance = dict(result.provenance)
         provenance["outputs"] = sorted(written)

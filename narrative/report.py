@@ -122,6 +122,8 @@ def render_report(
     event_links: dict | None = None,
     figures_elsewhere: bool = False,
     figure_links: bool = True,
+    figure_files: dict | None = None,
+    corpus_link: str | None = None,
 ) -> str:
     """Render a :class:`~narrative.Comparison` as one HTML page.
 
@@ -144,6 +146,12 @@ def render_report(
         (``figures/<event>/<name>.png``), or for an event with a link in
         ``event_links``, the file in that event's own output folder (from which a
         corpus run reads its figures). Pass False for a page kept elsewhere.
+    figure_files : dict, optional
+        ``{event: [(name, caption), ...]}`` of figures drawn into ``figures/`` but not
+        embedded (a page of many events): each event links to its PNG files.
+    corpus_link : str, optional
+        Relative URL of the combined report of the corpus this event belongs to, linked
+        from the top of the page.
 
     Returns
     -------
@@ -222,6 +230,10 @@ def render_report(
                     if name != "coverage"
                 ],
                 "link": (event_links or {}).get(event),
+                "files": [
+                    {"caption": caption, "href": _figure_href(event, k, name, None)}
+                    for name, caption in (figure_files or {}).get(event, [])
+                ],
             }
         )
     prov = result.provenance
@@ -236,6 +248,7 @@ def render_report(
         script=Markup(script),
         script_hash=f"sha256-{digest}",
         figures_elsewhere=figures_elsewhere,
+        corpus_link=corpus_link,
     )
 
 

@@ -310,12 +310,16 @@ def test_each_event_has_its_own_report_and_a_large_corpus_report_links_instead_o
         own = (out / "events" / event / "report.html").read_text(encoding="utf-8")
         assert f"Event: {event}" in own and own.count("data:image/png;base64,") == 4  # coverage: the grid
         assert f'href="events/{event}/report.html"' in combined
+        assert 'href="../../report.html"' in own  # back to the whole corpus, which exists
     assert combined.count("data:image/png;base64,") == 4 * len(EVENTS)  # a small corpus: figures embedded
     monkeypatch.setattr(corpus, "REPORT_FIGURES_MAX_EVENTS", len(EVENTS) - 1)
     compare_corpus(small_corpus, tmp_path / "large", cache_dir=cache_dir, figures=True)
     page = (tmp_path / "large" / "report.html").read_text(encoding="utf-8")
     assert "data:image/png" not in page and "in its own report" in page
-    assert len(re.findall(r'href="#event-\d+"', page)) == len(EVENTS)  # a table of contents
+    nav = page.split('<nav id="events">', 1)[1].split("</nav>", 1)[0]
+    assert len(re.findall(r'href="#event-\d+"', nav)) == len(EVENTS)  # a table of contents
+    assert page.count('href="#events"') == len(EVENTS)  # each event leads back to it ...
+    assert len(re.findall(r'href="#event-\d+">\S+ →', page)) == len(EVENTS) - 1  # ... and on to the next
     assert len(list((tmp_path / "large" / "figures").rglob("*.png"))) == 5 * len(EVENTS)
     bare = compare_corpus(small_corpus, tmp_path / "bare", cache_dir=cache_dir)  # the default: no PNG figures
     assert bare.computed == list(EVENTS)
@@ -414,3 +418,7 @@ def test_a_one_process_run_over_many_events_keeps_the_figures_out_of_the_page(
     page = (tmp_path / "many" / "report.html").read_text(encoding="utf-8")
     assert "data:image/png" not in page and "in figures/, not on this page" in page and "own report" not in page
     assert len(list((tmp_path / "many" / "figures").rglob("*.png"))) == 5 * len(EVENTS)
+    import re
+
+    linked = re.findall(r'<a class="figure-link" href="([^"]+)"', page)  # each event links to its PNG files
+    assert len(linked) == 4 * len(EVENTS) and all((tmp_path / "many" / h).is_file() for h in linked)
