@@ -654,6 +654,10 @@ def compare_corpus(
         run.notes.extend(m["notes"])
     engine = "dask" if (dask or scheduler is not None) else ("processes" if jobs > 1 else "one process")
     how = {"engine": engine, "jobs": jobs, "threads_per_job": threads, "command": command}
+    if not isinstance(source, pd.DataFrame):  # named as a run in one process names it (page title, provenance)
+        from .io import folder_name
+
+        how["input_name"] = folder_name(Path(source))
     _combine(units, markers, out, settings, figures=figures, listing=listing, how=how)
     run.seconds = time.perf_counter() - start
     return run
@@ -841,12 +845,12 @@ def _combine(units, markers, out: Path, settings: dict, *, figures: bool, listin
         "libraries": first.get("libraries"),
         "model": first.get("model"),
         "settings": first.get("settings"),
-        "input": {"name": None, "files": dict(sorted(files.items()))},
+        "input": {"name": (how or {}).get("input_name"), "files": dict(sorted(files.items()))},
         "counts": counts,
         "notes": notes,
         "corpus": {"key": corpus_key, "events": len(units), "settings": settings},
         # how the events ran (torch vectors can differ in their last bits with the threads: see the README)
-        "run": {k: v for k, v in (how or {}).items() if k != "command"},
+        "run": {k: v for k, v in (how or {}).items() if k not in ("command", "input_name")},
     }
     sentences = tables["sentences"]
     result = Comparison(

@@ -230,6 +230,7 @@ def test_a_corpus_run_with_jobs_matches_one_process_on_integer_events_and_stray_
     one = json.loads((tmp_path / "one-numbered" / "provenance.json").read_text())
     jobs = json.loads((tmp_path / "jobs-numbered" / "provenance.json").read_text())
     assert jobs["input"]["files"] == one["input"]["files"] == {"numbered.parquet": one["input"]["files"][table.name]}
+    assert jobs["input"]["name"] == one["input"]["name"] == "numbered.parquet"  # the page title too
     folders = json.loads((tmp_path / "jobs-corp" / "provenance.json").read_text())
     assert folders["counts"]["skipped"] == {"non_article_files": 1}
     from narrative.corpus import compare_corpus
