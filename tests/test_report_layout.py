@@ -225,7 +225,16 @@ def test_a_clicked_sentence_brings_each_match_into_view_and_the_keyboard_does_th
     assert page.evaluate("document.querySelectorAll('.sent.hl').length") > 0
     page.keyboard.press("Escape")
     assert page.evaluate("document.querySelectorAll('.sent.hl, .sent.focus').length") == 0
+    # a keyboard user can jump past the grid: the link leads to the omissions that follow it
+    target = page.evaluate("document.querySelector('a.skip').getAttribute('href').slice(1)")
+    assert page.evaluate(f"document.getElementById('{target}').textContent") == "What each outlet left out"
     assert errors == []
+    context.close()
+    context, page, errors, _ = _open(browser, out / "report.html", PHONE, is_mobile=True, has_touch=True)
+    heights = page.evaluate(
+        "[...document.querySelectorAll('a.match:not(.quote)')].map(a => a.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 24  # a finger can hit them
     context.close()
 
 
