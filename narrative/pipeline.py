@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import numbers
 import os
 import platform
 import re
@@ -18,8 +17,9 @@ import pandas as pd
 
 from . import __version__, _code_digest
 from .claims import (
-    DEFAULT_THRESHOLD,
     ClaimAligner,
+    _check_vectors,
+    check_threshold,
     claim_confidence,
     find_claims,
     headline_threshold,
@@ -388,32 +388,17 @@ def _sentence_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _check_compare_arguments(*, model, threshold, embeddings, cache_dir) -> None:
+def _check_compare_arguments(*, model, threshold, cache_dir) -> None:
     """Refuse arguments of :func:`compare` of the wrong kind before any work, naming the parameter."""
     if not isinstance(model, str | SentenceEncoder):
         raise InputError(
             f"the 'model' parameter must be a model name or folder (str) or a SentenceEncoder; got {type(model).__name__}.",
             fix=f"e.g. model={DEFAULT_MODEL!r}.",
         )
-    if threshold is not None and (
-        isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 <= threshold <= 1
-    ):
-        raise InputError(
-            f"the 'threshold' parameter must be a number from 0 to 1 (a match probability); got {threshold!r}.",
-            fix=f"e.g. threshold={DEFAULT_THRESHOLD}, or None for the default.",
-        )
+    if threshold is not None:
+        check_threshold(threshold)
     if cache_dir is not None:
         as_path(cache_dir, "cache_dir")
-    if embeddings is not None:
-        try:
-            vectors = np.asarray(embeddings, dtype=np.float64)
-        except (TypeError, ValueError):
-            vectors = None
-        if vectors is None or vectors.ndim != 2 or not np.isfinite(vectors).all():
-            raise InputError(
-                "the 'embeddings' parameter must be a 2-D array of finite numbers, one row per sentence.",
-                fix="give e.g. the array narrative.embed(sentences['text'], encoder=...) returns, or None.",
-            )
 
 
 def compare(
@@ -465,9 +450,9 @@ def compare(
     -------
     Comparison
     """
-    _check_compare_arguments(model=model, threshold=threshold, embeddings=embeddings, cache_dir=cache_dir)
-    if embeddings is not None and not isinstance(embeddings, np.ndarray):
-        embeddings = np.asarray(embeddings, dtype=np.float32)  # a list of rows
+    _check_compare_arguments(model=model, threshold=threshold, cache_dir=cache_dir)
+    if embeddings is not None:
+        embeddings = _check_vectors(embeddings, name="embeddings")  # rows are matched to sentences below
     if isinstance(source, Input):  # already read (a corpus run reads each event of a table so)
         inp = source
         input_root = inp.root

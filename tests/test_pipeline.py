@@ -257,10 +257,10 @@ WRONG_ARGUMENTS = {
     "frame_without_text": (lambda s: (s.drop(columns=["text"]), {}), "lacks column(s) ['text']"),
     "empty_frame": (lambda s: (pd.DataFrame(), {}), "lacks column(s) ['outlet', 'text']"),
     "model_number": (lambda s: (s, {"model": 123}), "the 'model' parameter must be a model name"),
-    "threshold_above_one": (lambda s: (s, {"threshold": 2}), "the 'threshold' parameter must be a number from 0 to 1"),
-    "threshold_text": (lambda s: (s, {"threshold": "0.5"}), "the 'threshold' parameter must be a number from 0 to 1"),
-    "embeddings_with_nan": (lambda s: (s, {"embeddings": np.full((len(s), 4), np.nan)}), "2-D array of finite"),
-    "embeddings_ragged": (lambda s: (s, {"embeddings": [[1.0], [1.0, 2.0]]}), "2-D array of finite"),
+    "threshold_above_one": (lambda s: (s, {"threshold": 2}), "the threshold must be a number from 0 to 1"),
+    "threshold_text": (lambda s: (s, {"threshold": "0.5"}), "the threshold must be a number from 0 to 1"),
+    "embeddings_with_nan": (lambda s: (s, {"embeddings": np.full((len(s), 4), np.nan)}), "embeddings holds NaN"),
+    "embeddings_ragged": (lambda s: (s, {"embeddings": [[1.0], [1.0, 2.0]]}), "embeddings must be a 2-D array"),
     "cache_dir_number": (lambda s: (s, {"cache_dir": 7}), "the 'cache_dir' parameter must be a path"),
 }
 
