@@ -43,7 +43,8 @@ def coverage_grid(result, event, outlets=None) -> dict:
         ``{"claim_id", "text", "label", "status", "uncertain", "repeated", "cells"}`` (``repeated``:
         another row of the event shows the same sentence) and a cell
         ``{"kind": "carried"|"omitted"|"absent", "n", "level", "title"}``, a carried cell also
-        ``"headline"`` (the outlet's headline states the claim).
+        ``"headline"`` (the outlet's headline states the claim) and ``"row"`` (the index in
+        ``result.sentences`` of the outlet's first sentence of the claim).
     """
     claims = result.claims[result.claims["event"] == event]
     cov = result.coverage[result.coverage["event"] == event]
@@ -58,6 +59,11 @@ def coverage_grid(result, event, outlets=None) -> dict:
         (c, o) for c, o, h in zip(cov["claim_id"], cov["outlet"], cov["headline"]) if str(h).lower() == "true"
     }
     top = max((w for _, w in carried.values()), default=0.0) or 1.0
+    first_row: dict[tuple, int] = {}  # each outlet's first sentence of each claim: a carried cell links to it
+    s_ev = result.sentences[result.sentences["event"] == event]
+    for row, outlet, ids in zip(s_ev.index, s_ev["outlet"], s_ev["claim_id"]):
+        for cid in filter(None, str(ids).split(";")):
+            first_row.setdefault((cid, outlet), int(row))
     omitted = {(c, o): by for c, o, by in zip(om["claim_id"], om["outlet"], om["carried_by"])}
     records = claims.to_dict("records")
     rank = {t: k for k, t in enumerate(theme_order(claims))}
@@ -77,7 +83,16 @@ def coverage_grid(result, event, outlets=None) -> dict:
                 headline = (cid, o) in in_headline
                 if headline:
                     title += "; its headline states it"
-                cells.append({"kind": "carried", "n": n, "level": level, "title": title, "headline": headline})
+                cells.append(
+                    {
+                        "kind": "carried",
+                        "n": n,
+                        "level": level,
+                        "title": title,
+                        "headline": headline,
+                        "row": first_row.get((cid, o)),
+                    }
+                )
             elif (cid, o) in omitted:
                 by = str(omitted[cid, o]).replace(";", ", ")
                 cells.append({"kind": "omitted", "n": 0, "level": 0, "title": f"{o} omits it (carried by {by})"})

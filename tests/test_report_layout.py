@@ -238,6 +238,40 @@ def test_a_clicked_sentence_brings_each_match_into_view_and_the_keyboard_does_th
     context.close()
 
 
+def test_a_tapped_grid_cell_shows_the_outlets_sentence_or_the_claim(browser, out):  # noqa: F811
+    # on a touch screen there is no hover text: a tap on a count shows the outlet's sentence, on × the claim
+    context, page, errors, _ = _open(browser, out / "report.html", PHONE, is_mobile=True, has_touch=True)
+    cells = page.evaluate(
+        """() => [...document.querySelectorAll('td.cell.carried')].map(td => ({
+            outlet: td.title.split(': ')[0], href: (td.querySelector('a.cell-link') || {}).hash || null,
+            claim: td.parentElement.querySelector('th.claim a').textContent}))"""
+    )
+    assert cells and all(c["href"] for c in cells)
+    for cell in cells[:40]:  # each link leads to a sentence of that outlet which states that claim
+        sentence = page.evaluate(
+            f"""() => {{ const s = document.getElementById('{cell["href"][1:]}');
+                return {{claims: s.dataset.claims.split(' '), outlet: s.closest('.article').querySelector('h4').textContent}}; }}"""
+        )
+        assert cell["claim"] in sentence["claims"]
+        assert sentence["outlet"].startswith(cell["outlet"])
+    link = page.locator("td.cell.carried a.cell-link").nth(3)
+    target = link.get_attribute("href")[1:]
+    link.tap()
+    assert page.evaluate(f"document.getElementById('{target}').classList.contains('focus')")
+    box = page.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top")
+    assert 0 <= box <= PHONE["height"]
+    heights = page.evaluate("[...document.querySelectorAll('a.cell-link')].map(a => a.getBoundingClientRect().height)")
+    assert min(heights) >= 24  # a finger can hit them
+    omitted = page.locator("td.cell.omitted a.cell-link").first
+    claim = omitted.get_attribute("href")
+    omitted.tap()
+    page.wait_for_function(f"location.hash === '{claim}'")
+    assert page.evaluate(f"document.getElementById('{claim[1:]}').getBoundingClientRect().top") < PHONE["height"]
+    assert page.evaluate("[...document.querySelectorAll('a.cell-link')].every(a => a.tabIndex === -1)")
+    assert errors == []
+    context.close()
+
+
 def test_a_long_token_wraps_in_the_tables_and_repeated_grid_sentences_show_their_keywords(tmp_path, browser):  # noqa: F811
     token = "https://example.org/" + "a" * 280
     src = tmp_path / "in"

@@ -30,10 +30,12 @@
     });
   }
   document.addEventListener("click", function (ev) {
-    var link = ev.target.closest("a.match");
+    var link = ev.target.closest("a.match, a.cell-link");
     if (link) {
       var target = document.getElementById(link.getAttribute("href").slice(1));
-      if (target) { ev.preventDefault(); show(target); target.scrollIntoView({block: "center"}); }
+      if (target && target.classList.contains("sent")) {
+        ev.preventDefault(); show(target); target.scrollIntoView({block: "center"});
+      }
       return;
     }
     var sentence = ev.target.closest(".sent");
