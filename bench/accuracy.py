@@ -280,8 +280,15 @@ def dev_set(gold_dir, encoder, cache, write_weights: bool) -> None:
         print(margin_sweep[["secondary_margin", *COLS]].to_string(index=False, float_format=fmt))
         print(f"\n(pair features computed {stats['computed']} times, reused {stats['reused']} times)")
     if write_weights:
-        scorer = fit_pair_scorer(pairs[list(PAIR_FEATURES)].to_numpy(), pairs["label"].to_numpy())
-        (ROOT / "narrative" / "pair_weights.json").write_text(json.dumps(scorer.to_dict(), indent=1) + "\n")
+        from narrative.pairs import TOKEN_FEATURES
+
+        weights = fit_pair_scorer(pairs[list(PAIR_FEATURES)].to_numpy(), pairs["label"].to_numpy()).to_dict()
+        # the scorer of ClaimAligner(token_evidence=False): the same pairs without the token features
+        plain = tuple(f for f in PAIR_FEATURES if f not in TOKEN_FEATURES)
+        weights["without_tokens"] = fit_pair_scorer(
+            pairs[list(plain)].to_numpy(), pairs["label"].to_numpy(), features=plain
+        ).to_dict()
+        (ROOT / "narrative" / "pair_weights.json").write_text(json.dumps(weights, indent=1) + "\n")
         print("wrote narrative/pair_weights.json")
     print(f"[parts 1-2: {time.perf_counter() - t0:.0f} s]")
 
