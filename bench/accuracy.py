@@ -160,13 +160,14 @@ def per_event_scores(gold, sentences, events, aligner) -> pd.DataFrame:
     return score_alignment(gold, sentences[KEYS].assign(claim_id=ids))
 
 
-def loeo(gold, sentences, events, pairs, features, margins=MARGINS):
+def loeo(gold, sentences, events, pairs, features, margins=MARGINS, params=None):
     """Nested leave-one-event-out for one feature set.
 
     Per held-out event: the scorer is trained on the pairs of the other events,
     the threshold and second-claim margin with the best pooled pair F1 on those
     events are picked (grid ``GRID`` x ``margins``), and the held-out event is
-    scored with them and with the shipped defaults. Returns the pooled held-out
+    scored with them and with the shipped defaults (``params``: further
+    :class:`ClaimAligner` parameters, the same in every fold). Returns the pooled held-out
     scores with the picked settings, with the shipped settings, the settings
     picked, and the per-event held-out scores with the picked settings.
     """
@@ -179,7 +180,7 @@ def loeo(gold, sentences, events, pairs, features, margins=MARGINS):
         scorer = fit_pair_scorer(train[list(features)].to_numpy(), train["label"].to_numpy(), features=features)
         tables = {
             (t, m): per_event_scores(
-                gold, sentences, events, ClaimAligner(threshold=t, secondary_margin=m, scorer=scorer)
+                gold, sentences, events, ClaimAligner(threshold=t, secondary_margin=m, scorer=scorer, **(params or {}))
             )
             for t, m in settings
         }
@@ -192,6 +193,45 @@ def loeo(gold, sentences, events, pairs, features, margins=MARGINS):
         fixed_rows.append(tables[shipped].query("event == @held"))
     held_out = pd.concat(picked_rows)
     return pool_scores(held_out), pool_scores(pd.concat(fixed_rows)), picked, held_out
+
+
+def omissions_against_gold(gold, sentences, E) -> pd.DataFrame:
+    """How many omissions the annotators confirm, with and without the omission check, by ``uncertain``.
+
+    An omission (outlet O leaves out claim C) is confirmed when no sentence of O shares a gold
+    claim with any sentence of C. Each event is run through :func:`narrative.compare`.
+    """
+    import narrative
+
+    labels = {
+        (e, o, p): set(filter(None, str(g).split(";")))
+        for e, o, p, g in zip(gold["event"], gold["outlet"], gold["position"], gold["gold"])
+    }
+    of_outlet: dict[tuple, set] = {}
+    for (e, o, _), g in labels.items():
+        of_outlet.setdefault((e, o), set()).update(g)
+    rows = []
+    for check in (True, False):
+        result = narrative.compare(
+            sentences[KEYS + ["text"]], embeddings=E, aligner=ClaimAligner(check_omissions=check)
+        )
+        held: dict[tuple, list] = {}
+        for e, o, p, ids in zip(*(result.sentences[k] for k in KEYS), result.sentences["claim_id"]):
+            for c in filter(None, ids.split(";")):
+                held.setdefault((e, c), []).append((e, o, p))
+        om = result.omissions
+        confirmed = np.array([
+            not (set().union(*(labels.get(k, set()) for k in held[(e, c)])) & of_outlet.get((e, o), set()))
+            for e, o, c in zip(om["event"], om["outlet"], om["claim_id"])
+        ], dtype=bool)  # fmt: skip
+        subsets = {"all": np.ones(len(om), dtype=bool)}
+        if check:
+            subsets |= {"uncertain": om["uncertain"].to_numpy(bool), "not uncertain": ~om["uncertain"].to_numpy(bool)}
+        for name, keep in subsets.items():
+            rows.append({"omission check": "on (shipped)" if check else "off", "omissions": name,
+                         "n": int(keep.sum()), "confirmed": int(confirmed[keep].sum()),
+                         "share confirmed": confirmed[keep].mean() if keep.any() else np.nan})  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def _span(values) -> str:
@@ -234,6 +274,12 @@ def dev_set(gold_dir, encoder, cache, write_weights: bool) -> None:
                      "evaluation": f"LOEO, t picked per fold ({_span([t for t, _ in picked0])})", **s0[COLS]}
                 )  # fmt: skip
                 rows.append({"method": f"pairwise: {name}", "evaluation": f"LOEO, {shipped_t}", **fixed[COLS]})
+                s1, _, picked1, _ = loeo(gold, sentences, events, pairs, features, params={"check_omissions": False})
+                rows.append(
+                    {"method": f"pairwise: {name}, without the omission check (check_omissions=False)",
+                     "evaluation": f"LOEO, t ({_span([t for t, _ in picked1])}) and margin "
+                                   f"({_span([m for _, m in picked1])}) picked per fold", **s1[COLS]}
+                )  # fmt: skip
         pred = sentences[KEYS].assign(claim_id=find_claims(sentences, E)[1])
         shipped = score_alignment(gold, pred)
         rows.append(
@@ -278,6 +324,9 @@ def dev_set(gold_dir, encoder, cache, write_weights: bool) -> None:
             ]
         )
         print(margin_sweep[["secondary_margin", *COLS]].to_string(index=False, float_format=fmt))
+        print("\n## 2b. omissions against the gold (shipped defaults, in-sample)\n")
+        print(omissions_against_gold(gold, sentences, E).to_string(index=False, float_format=fmt))
+        print("confirmed: no sentence of the omitting outlet shares a gold claim with any sentence of the claim.")
         print(f"\n(pair features computed {stats['computed']} times, reused {stats['reused']} times)")
     if write_weights:
         from narrative.pairs import TOKEN_FEATURES
@@ -389,7 +438,11 @@ def main(argv=None) -> int:
     if found["pac"] is not None:
         pac_check(found["pac"], encoder, cache)
     skipped = [name for name, path in found.items() if path is None]
-    parts = {"claims-gold-dev": "parts 1-2 (dev-set table, sweep)", "basil": "part 3 (BASIL)", "pac": "part 4 (PAC)"}
+    parts = {
+        "claims-gold-dev": "parts 1-2 (dev-set table, sweeps, omissions)",
+        "basil": "part 3 (BASIL)",
+        "pac": "part 4 (PAC)",
+    }
     for name in skipped:
         print(f"\nSKIPPED {parts[name]}: {name}/ not found; pass --datasets PATH or set NARRATIVE_DATASETS.")
     print(f"\ntotal {time.perf_counter() - start:.0f} s")

@@ -42,6 +42,7 @@ __all__ = [
     "ClaimAligner",
     "align_claims",
     "find_claims",
+    "closest_sentences",
     "claim_confidence",
     "check_threshold",
     "SENTENCE_COLUMNS",
@@ -195,6 +196,15 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         the default model: given to :meth:`fit` as ``tokens``, or computed from
         ``texts`` (:func:`narrative.tokens.sentence_tokens`, cached). False uses
         the shipped scorer trained without them.
+    check_omissions : bool, default True
+        ``method="pairwise"`` only: before an outlet counts as leaving a claim out
+        (:func:`narrative.compare.is_omission`), its sentence closest to the claim
+        is checked (:func:`closest_sentences`); one that matches the claim as well
+        as a sentence's first claim must (``threshold``, by the rule a sentence
+        joins a claim) joins it as a further claim of that sentence. Without
+        the check, such a sentence stays out because it already holds a claim and
+        a second one needs ``threshold + secondary_margin``, and its outlet
+        "omits" what it says.
 
     Attributes
     ----------
@@ -237,6 +247,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         "secondary_margin": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"}), None],
         "scorer": [PairScorer, dict, None],
         "token_evidence": ["boolean"],
+        "check_omissions": ["boolean"],
     }
 
     def __init__(
@@ -248,6 +259,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         secondary_margin="auto",
         scorer=None,
         token_evidence=True,
+        check_omissions=True,
     ):
         self.threshold = threshold
         self.method = method
@@ -255,6 +267,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         self.secondary_margin = secondary_margin
         self.scorer = scorer
         self.token_evidence = token_evidence
+        self.check_omissions = check_omissions
 
     def _validate_params(self):
         check_threshold(self.threshold, method=self.method)
@@ -357,7 +370,9 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         self.pair_scores_ = P
         margin = self.secondary_margin
         margin = SECONDARY_MARGIN if margin == "auto" else (margin or 0.0)
-        members, best = _greedy_claims(P, groups, mask, self.threshold, self.threshold + margin)
+        members, best = _greedy_claims(
+            P, groups, mask, self.threshold, self.threshold + margin, check_omissions=self.check_omissions
+        )
         # main claim: the one holding the sentence's strongest match; ties -> the older claim
         main = [max(ms, key=lambda c: (best[i].get(c, 0.0), -c)) if ms else -1 for i, ms in enumerate(members)]
         raw = np.array(main, dtype=int)
@@ -414,7 +429,7 @@ class ClaimAligner(ClusterMixin, BaseEstimator):
         return self.fit(X, groups=groups, mask=mask, texts=texts, positions=positions, tokens=tokens).labels_
 
 
-def _greedy_claims(P, groups, mask, threshold, second=None):
+def _greedy_claims(P, groups, mask, threshold, second=None, *, check_omissions=False):
     """Claims from pair scores, strongest match first, without chaining.
 
     A matched pair joins an existing claim of one sentence when the other
@@ -426,7 +441,9 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
     four outlets on: the same fact found first in two pairs of outlets). A sentence that already
     holds a claim joins or opens another only with scores of at least
     ``second`` (default ``threshold``). Unmatched sentences get a claim of
-    their own.
+    their own. With ``check_omissions``, an outlet that would leave a claim out
+    joins it with its closest sentence when that one reaches ``threshold``
+    (:func:`_join_left_out`).
 
     Returns ``(members, best)``: the claims of each sentence (in order of
     creation) and, per sentence, its best match score within each claim.
@@ -502,7 +519,53 @@ def _greedy_claims(P, groups, mask, threshold, second=None):
         if mask[i] and not members[i]:
             claims.append([i])
             members[i].append(len(claims) - 1)
+    if check_omissions and _join_left_out(P, groups, mask, claims, members, best, threshold):
+        # two claims that shared a sentence can now hold the same sentences: one claim
+        claims, members, best = _merge_restatements(claims, members, best, groups)
     return members, best
+
+
+def _reach(P, candidates, claim) -> np.ndarray:
+    """For each candidate sentence, the score at which it matches most of a claim's sentences.
+
+    A sentence joins a claim when it matches more than half of its sentences
+    (:func:`_matches_most`): the ``k``-th best of its scores to them, ``k`` being more than half.
+    """
+    scores = -np.sort(-P[np.ix_(candidates, claim)], axis=1)
+    return scores[:, len(claim) // 2]
+
+
+def _join_left_out(P, groups, mask, claims, members, best, threshold) -> int:
+    """Outlets that would leave a claim out, but have a sentence that matches it, carry it.
+
+    For each claim that some outlets would omit (:func:`narrative.compare.is_omission`), each
+    such outlet's closest sentence (highest :func:`_reach`; ties: the first) joins it when it
+    reaches ``threshold``, the bar of a first claim. Decided on the claims as built, then applied,
+    so the order of claims does not matter. Returns how many sentences joined.
+    """
+    from .compare import is_omission
+
+    outlets = list(dict.fromkeys(groups[mask].tolist()))
+    joins = []
+    for c, ms in enumerate(claims):
+        if not ms:
+            continue
+        carrying = {groups[m] for m in ms}
+        if not is_omission(len(carrying), len(outlets)):
+            continue
+        for outlet in outlets:
+            if outlet in carrying:
+                continue
+            cand = np.flatnonzero((groups == outlet) & mask)
+            reach = _reach(P, cand, ms)
+            k = int(np.argmax(reach))
+            if reach[k] >= threshold:
+                joins.append((c, int(cand[k]), float(P[cand[k], ms].max())))
+    for c, i, s in joins:
+        claims[c].append(i)
+        members[i].append(c)
+        best[i][c] = max(best[i].get(c, 0.0), s)
+    return len(joins)
 
 
 def _matches_most(scores, bar) -> bool:
@@ -587,6 +650,7 @@ def align_claims(
     secondary_margin="auto",
     scorer=None,
     token_evidence=True,
+    check_omissions=True,
     tokens=None,
 ):
     """Function twin of :class:`ClaimAligner`: return ``(labels, memberships, scores)``."""
@@ -597,6 +661,7 @@ def align_claims(
         secondary_margin=secondary_margin,
         scorer=scorer,
         token_evidence=token_evidence,
+        check_omissions=check_omissions,
     )
     est.fit(X, groups=groups, mask=mask, texts=texts, positions=positions, tokens=tokens)
     return est.labels_, est.memberships_, est.scores_
@@ -614,6 +679,7 @@ def find_claims(
     aligner: ClaimAligner | None = None,
     band=CONFIDENCE_BAND,
     tokens=None,
+    closest: bool = False,
 ):
     """Align the sentences of each event into claims.
 
@@ -629,6 +695,9 @@ def find_claims(
     tokens : sequence of (ids, vectors), optional
         Token ids and vectors of each sentence (row ``i`` of ``sentences``); default
         computed by the aligner when it needs them (:func:`narrative.tokens.sentence_tokens`).
+    closest : bool, default False
+        Also return, for each claim and each outlet of its event that does not carry it, that
+        outlet's sentence that comes closest to the claim (see :func:`closest_sentences`).
 
     Returns
     -------
@@ -639,6 +708,11 @@ def find_claims(
         claim's ``confidence`` and ``uncertain`` (see :func:`claim_confidence`).
     claim_ids : list of str
         For each sentence, its claim ids joined by ``;`` (empty when it states no claim).
+    closest : pandas.DataFrame
+        Only with ``closest=True``: ``event``, ``claim_id``, ``outlet``, ``row`` (index into
+        ``sentences``), ``score`` and ``uncertain`` (the score is within ``band`` of the
+        threshold), one row per claim and outlet that does not carry it but has a sentence that
+        states a claim (see :func:`closest_sentences`).
     """
     from sklearn.base import clone
 
@@ -661,7 +735,7 @@ def find_claims(
     aligner = ClaimAligner() if aligner is None else aligner
     aligner._validate_params()
     sentences = sentences.reset_index(drop=True)
-    rows = []
+    rows, near = [], []
     claim_ids = [""] * len(sentences)
     for event, frame in sentences.groupby("event", sort=False):
         frame = frame.sort_values(["outlet", "position"], kind="stable")
@@ -684,9 +758,62 @@ def find_claims(
             for rank, (lab, name) in enumerate(zip(est.memberships_[local], names)):
                 score = float(est.scores_[local]) if rank == 0 else np.nan
                 rows.append((int(row), event, name, rank, score, conf[lab][0], conf[lab][1]))
+        if closest:
+            for lab, outlet, local, value in closest_sentences(est, groups, mask):
+                near.append((event, ids[lab], outlet, int(index[local]), value, value >= est.threshold - band))
     columns = ["row", "event", "claim_id", "rank", "score", "confidence", "uncertain"]
     membership = pd.DataFrame(rows, columns=columns).sort_values(["row", "rank"], kind="stable")
-    return membership.reset_index(drop=True), claim_ids
+    if not closest:
+        return membership.reset_index(drop=True), claim_ids
+    near_columns = ["event", "claim_id", "outlet", "row", "score", "uncertain"]
+    return membership.reset_index(drop=True), claim_ids, pd.DataFrame(near, columns=near_columns)
+
+
+def closest_sentences(est: ClaimAligner, groups, mask=None) -> list[tuple]:
+    """For each claim of a fitted aligner and each outlet that does not carry it, its closest sentence.
+
+    A sentence joins a claim when it matches more than half of the claim's sentences
+    (:class:`ClaimAligner`); so a sentence's closeness to a claim is the match score it
+    reaches with that many of them (with a claim of two sentences, the lower of its two
+    scores). With ``check_omissions`` (the default) an outlet that would leave a claim out
+    joins it when its closest sentence reaches the threshold; an omission whose closest
+    sentence comes within a small band below it is ``uncertain`` in :func:`find_claims`.
+
+    Parameters
+    ----------
+    est : ClaimAligner
+        Fitted on one event.
+    groups : array-like of shape (n_samples,)
+        The outlet of each sentence, as given to ``fit``.
+    mask : array-like of bool, optional
+        The sentences that state a claim, as given to ``fit``; others are never closest.
+
+    Returns
+    -------
+    list of (label, outlet, sentence, score)
+        ``label`` as in ``memberships_``, ``sentence`` a row of the fitted ``X``; claims in
+        label order, outlets in order of first appearance; of several equally close
+        sentences, the first.
+    """
+    groups = np.asarray(groups)
+    mask = np.ones(len(groups), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
+    holders: dict[int, list[int]] = {}
+    for i, labs in enumerate(est.memberships_):
+        for lab in labs:
+            holders.setdefault(lab, []).append(i)
+    outlets = list(dict.fromkeys(groups.tolist()))
+    out = []
+    for lab in sorted(holders):
+        ms = np.array(holders[lab])
+        carrying = set(groups[ms].tolist())
+        for outlet in outlets:
+            cand = np.flatnonzero((groups == outlet) & mask)
+            if outlet in carrying or not len(cand):
+                continue
+            reach = _reach(est.pair_scores_, cand, ms)
+            best = int(np.argmax(reach))
+            out.append((lab, outlet, int(cand[best]), round(float(reach[best]), 6)))
+    return out
 
 
 def _status(n_carrying: int, n_outlets: int) -> str:

@@ -119,7 +119,9 @@ def omission_exercises(result, *, event=None, n: int = 3, n_choices: int = 3, se
     :func:`narrative.compare.is_omission`) and ``n_choices - 1`` claims it does
     carry, each shown as the claim's representative sentence, shuffled with
     ``seed``. Outlets are taken in the order of how many claims they omit
-    (most first); each one's exercise uses the omitted claim most outlets carry.
+    (most first); each one's exercise uses the omitted claim most outlets carry, among those
+    the outlet has no close sentence for (``uncertain`` false in the omissions table) when
+    there are any.
 
     Returns
     -------
@@ -142,7 +144,10 @@ def omission_exercises(result, *, event=None, n: int = 3, n_choices: int = 3, se
     for outlet in ranked:
         if len({r["exercise"] for r in rows}) >= n:
             break
-        mine = om[om["outlet"] == outlet].sort_values("n_carrying", ascending=False, kind="stable")
+        mine = om[om["outlet"] == outlet]
+        # the answer should be a clear omission: one the outlet has no close sentence for, if it has one
+        doubt = mine["uncertain"].astype(bool) if "uncertain" in mine else pd.Series(False, index=mine.index)
+        mine = mine.assign(_doubt=doubt).sort_values(["_doubt", "n_carrying"], ascending=[True, False], kind="stable")
         target = mine.iloc[0]
         carried = cov.loc[cov["outlet"] == outlet, "claim_id"]
         # distractors: claims the outlet carries, most widely reported first (plausible "facts")

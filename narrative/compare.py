@@ -247,19 +247,52 @@ def _sort_by_claim(frame: pd.DataFrame, sentences: pd.DataFrame, extra=("outlet"
     return key.sort_values(["_e", "_c", "_o"], kind="stable").drop(columns=["_e", "_c", "_o"]).reset_index(drop=True)
 
 
-def omissions_table(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+def omissions_table(sentences: pd.DataFrame, claims: pd.DataFrame, closest: pd.DataFrame | None = None) -> pd.DataFrame:
     """The claims each outlet leaves out while most others carry them.
+
+    Parameters
+    ----------
+    sentences : pandas.DataFrame
+        The sentences table (``event``, ``outlet``; with ``closest``, also ``position`` and ``text``).
+    claims : pandas.DataFrame
+        The claims table (:func:`claims_table`).
+    closest : pandas.DataFrame, optional
+        The third table of :func:`narrative.claims.find_claims` with ``closest=True``: each
+        omitting outlet's sentence that comes closest to the claim.
 
     Returns
     -------
     pandas.DataFrame
         ``event``, ``outlet``, ``claim_id``, ``label``, ``carried_by``
         (``;``-joined), ``n_carrying``, ``evidence`` (the claim's
-        representative sentence) and ``evidence_outlet``.
+        representative sentence), ``evidence_outlet``, and from ``closest``:
+        ``closest_position`` and ``closest_sentence`` (the omitting outlet's
+        sentence that comes closest to the claim), ``closest_score`` (its
+        match score with the claim, which stays below the threshold: see
+        ``check_omissions`` of :class:`narrative.ClaimAligner`) and ``uncertain``
+        (the score comes within the confidence band of the threshold: the
+        omission would go with the threshold a little lower; read that sentence
+        before citing the omission). These are empty without ``closest`` and
+        for an outlet with no sentence that states a claim.
     """
     require_table(sentences, ("event", "outlet"), what="sentences table", where="omissions_table", fix=_SENTENCES_FIX)
     require_table(claims, ("event", "claim_id", "label", "outlets", "representative", "representative_outlet"),
                    what="claims table", where="omissions_table", fix=_CLAIMS_FIX)  # fmt: skip
+    near = {}
+    if closest is not None:
+        require_table(closest, ("event", "claim_id", "outlet", "row", "score", "uncertain"),
+                      what="closest table", where="omissions_table",
+                      fix="pass the third table of find_claims(..., closest=True).")  # fmt: skip
+        require_table(sentences, ("position", "text"), what="sentences table", where="omissions_table",
+                      fix="pass the sentences table that find_claims was given.")  # fmt: skip
+        positions, texts = sentences["position"].to_numpy(), sentences["text"].to_numpy()
+        for r in closest.itertuples(index=False):  # rows are positions in the sentences table
+            near[(r.event, r.claim_id, r.outlet)] = (
+                int(positions[r.row]),
+                str(texts[r.row]),
+                float(r.score),
+                bool(r.uncertain),
+            )
     event_outlets = _outlets_per_event(sentences)
     rows = []
     for c in claims.itertuples(index=False):
@@ -269,6 +302,7 @@ def omissions_table(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFra
             continue
         for outlet in outlets_all:
             if outlet not in carriers:
+                position, text, score, doubt = near.get((c.event, c.claim_id, outlet), (pd.NA, "", np.nan, False))
                 rows.append(
                     {
                         "event": c.event,
@@ -279,10 +313,16 @@ def omissions_table(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFra
                         "n_carrying": len(carriers),
                         "evidence": c.representative,
                         "evidence_outlet": c.representative_outlet,
+                        "closest_position": position,
+                        "closest_sentence": text,
+                        "closest_score": score,
+                        "uncertain": doubt,
                     }
                 )
-    columns = ["event", "outlet", "claim_id", "label", "carried_by", "n_carrying", "evidence", "evidence_outlet"]
-    return _sort_by_claim(pd.DataFrame(rows, columns=columns), sentences)
+    columns = ["event", "outlet", "claim_id", "label", "carried_by", "n_carrying", "evidence", "evidence_outlet",
+               "closest_position", "closest_sentence", "closest_score", "uncertain"]  # fmt: skip
+    table = pd.DataFrame(rows, columns=columns).astype({"closest_position": "Int64", "uncertain": bool})
+    return _sort_by_claim(table, sentences)
 
 
 def outlet_similarity(coverage: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:

@@ -27,7 +27,10 @@ TABLE_COLUMNS = {
         "theme_id", "n_sentences", "representative_outlet", "confidence", "uncertain",
     ],
     "coverage.csv": ["event", "claim_id", "outlet", "n_sentences", "first_position", "weight", "lead", "headline"],
-    "omissions.csv": ["event", "outlet", "claim_id", "carried_by", "evidence", "evidence_outlet", "label", "n_carrying"],
+    "omissions.csv": [
+        "event", "outlet", "claim_id", "carried_by", "evidence", "evidence_outlet", "label", "n_carrying",
+        "closest_position", "closest_sentence", "closest_score", "uncertain",
+    ],
     "outlets.csv": ["event", "outlet_a", "outlet_b", "similarity", "shared_claims"],
 }  # fmt: skip
 

@@ -486,7 +486,7 @@ def compare(
         raise InputError(f"{len(embeddings)} embeddings given for {len(sentences)} sentences.")
     if tokens is None:
         tokens = _claim_tokens(sentences, aligner, cache_dir=cache_dir, use_cache=use_cache)
-    membership, claim_ids = find_claims(sentences, embeddings, aligner=aligner, tokens=tokens)
+    membership, claim_ids, closest = find_claims(sentences, embeddings, aligner=aligner, tokens=tokens, closest=True)
     sentences["claim_id"] = claim_ids
     main_claim = membership[membership["rank"] == 0].set_index("row")["score"]
     sentences["score"] = main_claim.reindex(range(len(sentences))).round(6).to_numpy()
@@ -496,7 +496,7 @@ def compare(
     claims = claims.merge(claim_theme, on=["event", "claim_id"], how="left")
     titles = _headline_claims(inp.articles, sentences, embeddings, encoder, cache, headline_threshold(aligner))
     coverage = coverage_table(sentences, titles=titles)
-    omissions = omissions_table(sentences, claims)
+    omissions = omissions_table(sentences, claims, closest)
     outlets = outlet_similarity(coverage, sentences)
     emphasis = emphasis_table(coverage, claims, sentences)
     main = sentences["claim_id"].str.split(";").str[0]

@@ -44,7 +44,8 @@ def coverage_grid(result, event, outlets=None) -> dict:
         another row of the event shows the same sentence) and a cell
         ``{"kind": "carried"|"omitted"|"absent", "n", "level", "title"}``, a carried cell also
         ``"headline"`` (the outlet's headline states the claim) and ``"row"`` (the index in
-        ``result.sentences`` of the outlet's first sentence of the claim).
+        ``result.sentences`` of the outlet's first sentence of the claim), an omitted cell also
+        ``"uncertain"`` (the outlet has a sentence that comes close to the claim).
     """
     claims = result.claims[result.claims["event"] == event]
     cov = result.coverage[result.coverage["event"] == event]
@@ -65,6 +66,13 @@ def coverage_grid(result, event, outlets=None) -> dict:
         for cid in filter(None, str(ids).split(";")):
             first_row.setdefault((cid, outlet), int(row))
     omitted = {(c, o): by for c, o, by in zip(om["claim_id"], om["outlet"], om["carried_by"])}
+    doubtful = {  # omissions whose outlet has a sentence that comes close to the claim
+        (c, o): float(score)
+        for c, o, u, score in zip(
+            om["claim_id"], om["outlet"], om.get("uncertain", [False] * len(om)), om.get("closest_score", [0] * len(om))
+        )
+        if bool(u)
+    }
     records = claims.to_dict("records")
     rank = {t: k for k, t in enumerate(theme_order(claims))}
     records.sort(key=lambda r: (rank.get(r.get("theme_id", ""), len(rank)), id_key(r["claim_id"])))
@@ -95,7 +103,10 @@ def coverage_grid(result, event, outlets=None) -> dict:
                 )
             elif (cid, o) in omitted:
                 by = str(omitted[cid, o]).replace(";", ", ")
-                cells.append({"kind": "omitted", "n": 0, "level": 0, "title": f"{o} omits it (carried by {by})"})
+                title = f"{o} omits it (carried by {by})"
+                if (cid, o) in doubtful:
+                    title += f"; but one of its sentences comes close (match {doubtful[cid, o]:.2f})"
+                cells.append({"kind": "omitted", "n": 0, "level": 0, "title": title, "uncertain": (cid, o) in doubtful})
             else:
                 cells.append({"kind": "absent", "n": 0, "level": 0, "title": f"not in {o}"})
         groups[-1]["rows"].append(
@@ -231,7 +242,10 @@ def render_report(
                 "status_counts": {s: int(status_counts.get(s, 0)) for s in ("shared", "partial", "unique")},
                 "n_omissions": int((result.omissions["event"] == event).sum()),
                 "summary": summary[summary["event"] == event].to_dict("records"),
-                "omissions": _omissions_by_claim(result.omissions[result.omissions["event"] == event]),
+                "omissions": _omissions_by_claim(
+                    result.omissions[result.omissions["event"] == event],
+                    dict(zip(zip(s_ev["outlet"], s_ev["position"]), (int(r) for r in s_ev.index))),
+                ),
                 "claims": claim_rows,
                 "articles": articles,
                 "grid": coverage_grid(result, event, [a["outlet"] for a in articles]),
@@ -288,18 +302,23 @@ def _figure_href(event, index: int, name: str, event_link: str | None) -> str:
     return f"figures/{_safe_name(event, index)}/{name}.png"
 
 
-def _omissions_by_claim(om) -> list[dict]:
+def _omissions_by_claim(om, rows=None) -> list[dict]:
     """The omissions of one event, one entry per claim: the outlets that leave it out, its evidence once.
 
     ``carried_by``, ``evidence``, ``evidence_outlet`` and ``label`` are properties of the claim (the
-    same on each of its omission rows); claims in order of their number.
+    same on each of its omission rows); claims in order of their number. Each outlet that leaves
+    it out comes with its closest sentence when the omission is ``uncertain``; ``rows`` maps
+    (outlet, position) to the sentence's row, for a link to it.
     """
-    rows: dict[tuple, dict] = {}
+    import pandas as pd
+
+    rows = rows or {}
+    entries: dict[tuple, dict] = {}
     for o in om.to_dict("records"):
         key = (o["claim_id"], o.get("carried_by"), o.get("evidence"), o.get("evidence_outlet"))
-        entry = rows.get(key)
+        entry = entries.get(key)
         if entry is None:
-            entry = rows[key] = {
+            entry = entries[key] = {
                 "claim_id": o["claim_id"],
                 "label": o.get("label", "") or "",
                 "carried_by": [c for c in str(o.get("carried_by", "") or "").split(";") if c],
@@ -307,5 +326,11 @@ def _omissions_by_claim(om) -> list[dict]:
                 "evidence_outlet": o.get("evidence_outlet", "") or "",
                 "outlets": [],
             }
-        entry["outlets"].append(o["outlet"])
-    return sorted(rows.values(), key=lambda r: id_key(r["claim_id"]))
+        outlet = {"outlet": o["outlet"], "uncertain": bool(o.get("uncertain", False))}
+        if outlet["uncertain"]:
+            position = o.get("closest_position")
+            outlet["closest"] = str(o.get("closest_sentence", "") or "")
+            outlet["score"] = f"{float(o.get('closest_score')):.2f}"
+            outlet["row"] = None if pd.isna(position) else rows.get((o["outlet"], int(position)))
+        entry["outlets"].append(outlet)
+    return sorted(entries.values(), key=lambda r: id_key(r["claim_id"]))

@@ -201,7 +201,7 @@ def test_bench_says_which_parts_it_skipped(tmp_path, capsys, monkeypatch):
     code = bench.main(["--datasets", str(tmp_path), "--cache-dir", str(tmp_path / "cache")])
     out = capsys.readouterr().out
     assert code == 0 and "basil ran" in out
-    assert "SKIPPED parts 1-2 (dev-set table, sweep): claims-gold-dev/ not found" in out
+    assert "SKIPPED parts 1-2 (dev-set table, sweeps, omissions): claims-gold-dev/ not found" in out
     assert "SKIPPED part 4 (PAC): pac/ not found" in out
     assert "SKIPPED part 3" not in out
     assert bench.main(["--datasets", str(tmp_path / "nothing")]) == 2

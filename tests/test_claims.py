@@ -50,10 +50,15 @@ def test_a_second_claim_joined_needs_the_higher_bar_with_every_member():
     # claim at b~c, b~d = 0.70 (second claim: needs 0.8 with margin 0.3)
     X = np.vstack([_angles(0, 25.8), _angles(63.4, 63.4)])
     groups = ["a", "b", "c", "d"]
-    m = ClaimAligner(threshold=0.5, secondary_margin=0.3, scorer=COS_ONLY).fit(X, groups=groups).memberships_
+    strict = ClaimAligner(threshold=0.5, secondary_margin=0.3, scorer=COS_ONLY, check_omissions=False)
+    m = strict.fit(X, groups=groups).memberships_
     assert not set(m[1]) & set(m[2]) and not set(m[1]) & set(m[3])
     m = ClaimAligner(threshold=0.5, secondary_margin=0.1, scorer=COS_ONLY).fit(X, groups=groups).memberships_
     assert set(m[1]) & set(m[2]) & set(m[3])
+    # c-d's claim would be left out by a and b; b matches both at 0.70, above the first-claim bar:
+    # the omission check lets b carry it, a (0.00 with c and d) still leaves it out
+    m = strict.set_params(check_omissions=True).fit(X, groups=groups).memberships_
+    assert set(m[1]) & set(m[2]) & set(m[3]) and not set(m[0]) & set(m[2])
 
 
 def test_same_outlet_never_matched_and_scores_are_probabilities():
@@ -261,3 +266,31 @@ def test_fit_without_texts_warns_when_the_scorer_reads_words():
         warnings.simplefilter("error")
         ClaimAligner(scorer=COS_ONLY).fit(X, groups=["a", "b", "a", "b"])  # vectors only: nothing missing
         ClaimAligner().fit(X, groups=["a", "b", "a", "b"], texts=["w x", "y z", "u v", "s t"])
+
+
+def test_an_outlet_whose_sentence_matches_a_claim_it_would_leave_out_carries_it():
+    from narrative.claims import ClaimAligner, _greedy_claims, closest_sentences
+
+    # a0-b0 state one fact; c1 states another with a1 (its first claim) and also matches a0 and
+    # b0 at 0.2: above the first-claim bar (0.15), below the second-claim bar (0.25)
+    groups = np.array(["a", "a", "b", "c", "c"])
+    P = np.zeros((5, 5))
+    for i, j, p in [(0, 2, 0.9), (1, 4, 0.8), (0, 4, 0.2), (2, 4, 0.2), (3, 0, 0.12), (3, 2, 0.12)]:
+        P[i, j] = P[j, i] = p
+    mask = np.ones(5, bool)
+    members, _ = _greedy_claims(P, groups, mask, threshold=0.15, second=0.25)
+    assert [0, 2] in _claim_sets(members)  # without the check, outlet c "leaves out" a0-b0's fact
+    members, best = _greedy_claims(P, groups, mask, threshold=0.15, second=0.25, check_omissions=True)
+    assert _claim_sets(members) == [[0, 2, 4], [1, 4], [3]]  # c1 carries it; c0 (0.12 with both) does not
+    assert best[4][members[4][1]] == pytest.approx(0.2)
+    # c1 joins by the rule a sentence joins a claim: it must reach the bar with both a0 and b0
+    P[2, 4] = P[4, 2] = 0.1
+    members, _ = _greedy_claims(P, groups, mask, threshold=0.15, second=0.25, check_omissions=True)
+    assert [0, 2] in _claim_sets(members)
+    # what closest_sentences reports for the omission that stays: c0 (0.12 with both), not c1
+    # (0.2 with a0 but 0.1 with b0: a sentence's closeness is its score with most of the claim)
+    est = ClaimAligner(scorer=COS_ONLY).fit(np.eye(5), groups=groups)
+    est.pair_scores_, est.memberships_ = P, [tuple(m) for m in members]
+    near = {(lab, outlet): (i, score) for lab, outlet, i, score in closest_sentences(est, groups)}
+    claim = members[0][0]
+    assert near[(claim, "c")] == (3, pytest.approx(0.12))

@@ -83,3 +83,18 @@ def test_write_handout(tmp_path):
     path = classroom.write_handout(comparison(), tmp_path / "sub" / "handout.html", title="Lesson & quiz")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "<title>Lesson &amp; quiz</title>" in text
+
+
+def test_the_answer_is_an_omission_the_outlet_has_no_close_sentence_for(example_result):
+    # the bundled example: kyiv-ledger "omits" the date its first sentence gives (uncertain);
+    # its exercise must ask about a clear omission instead
+    om = example_result.omissions
+    assert om["uncertain"].any()
+    ex = classroom.omission_exercises(example_result, n=5)
+    assert len(set(ex["exercise"])) >= 3
+    flagged = set(zip(om.loc[om["uncertain"], "outlet"], om.loc[om["uncertain"], "claim_id"]))
+    for _, g in ex.groupby("exercise"):
+        outlet = g["outlet"].iloc[0]
+        answer = g.loc[g["correct"], "claim_id"].iloc[0]
+        has_clear = ((om["outlet"] == outlet) & ~om["uncertain"]).any()
+        assert not (has_clear and (outlet, answer) in flagged), (outlet, answer)

@@ -178,7 +178,9 @@ def test_omissions_are_listed_once_per_claim_and_quotations_are_not_quoted_twice
         """t => [...t.querySelectorAll('tbody tr')].map(tr => ({
             claim: tr.querySelector('td.claim-id a').textContent,
             href: tr.querySelector('td.claim-id a').getAttribute('href'),
-            outlets: [...tr.querySelectorAll('td.omitters li')].map(li => li.textContent),
+            outlets: [...tr.querySelectorAll('td.omitters li .name')].map(n => n.textContent),
+            closest: [...tr.querySelectorAll('td.omitters li')].map(li => {
+                const near = li.querySelector('.near a.match'); return near ? near.textContent : null; }),
             evidence: tr.querySelector('td.evidence .quote').textContent,
         }))"""
     )
@@ -187,6 +189,10 @@ def test_omissions_are_listed_once_per_claim_and_quotations_are_not_quoted_twice
     assert sorted((x["claim"], o) for x in listed for o in x["outlets"]) == sorted(
         (r["claim_id"], r["outlet"]) for r in rows
     )
+    # an uncertain omission quotes the outlet's closest sentence, which links to it
+    closest = {(r["claim_id"], r["outlet"]): r["closest_sentence"] for r in rows if r["uncertain"] == "True"}
+    shown = {(x["claim"], o): c for x in listed for o, c in zip(x["outlets"], x["closest"]) if c is not None}
+    assert shown == closest
     evidence = {r["claim_id"]: r["evidence"] for r in rows}
     for x in listed:
         assert x["evidence"] == evidence[x["claim"]]
