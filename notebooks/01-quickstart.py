@@ -58,10 +58,12 @@ plot.plot_similarity(result.outlets, outlets=outlets, event=event, ax=axes[2]);
 
 # %% [markdown]
 # ## The omission table
-# Each row: an outlet, a claim most other outlets carry that it leaves out, and the evidence.
+# Each row: an outlet, a claim most other outlets carry that it leaves out, and the evidence;
+# then the outlet's own sentence that comes closest to the claim. Read it before citing the
+# omission, above all where `uncertain` is true (that sentence almost matches).
 
 # %%
-result.omissions.query("event == @event")[["outlet", "claim_id", "carried_by", "evidence"]]
+result.omissions.query("event == @event")[["outlet", "claim_id", "carried_by", "evidence", "closest_sentence", "uncertain"]]
 
 # %% [markdown]
 # ## Your own articles
