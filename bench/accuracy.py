@@ -54,11 +54,13 @@ from narrative.evaluate import (  # noqa: E402
     event_interval,
     gold_sentences,
     informational_bias_check,
+    omission_summary,
     pair_table,
     partisan_enrichment,
     pool_scores,
     read_gold,
     score_alignment,
+    score_omissions,
     sweep_thresholds,
     uniqueness_table,
 )
@@ -196,42 +198,18 @@ def loeo(gold, sentences, events, pairs, features, margins=MARGINS, params=None)
 
 
 def omissions_against_gold(gold, sentences, E) -> pd.DataFrame:
-    """How many omissions the annotators confirm, with and without the omission check, by ``uncertain``.
-
-    An omission (outlet O leaves out claim C) is confirmed when no sentence of O shares a gold
-    claim with any sentence of C. Each event is run through :func:`narrative.compare`.
-    """
+    """How many omissions the gold confirms (:func:`score_omissions`), with and without the omission check."""
     import narrative
 
-    labels = {
-        (e, o, p): set(filter(None, str(g).split(";")))
-        for e, o, p, g in zip(gold["event"], gold["outlet"], gold["position"], gold["gold"])
-    }
-    of_outlet: dict[tuple, set] = {}
-    for (e, o, _), g in labels.items():
-        of_outlet.setdefault((e, o), set()).update(g)
     rows = []
     for check in (True, False):
-        result = narrative.compare(
-            sentences[KEYS + ["text"]], embeddings=E, aligner=ClaimAligner(check_omissions=check)
-        )
-        held: dict[tuple, list] = {}
-        for e, o, p, ids in zip(*(result.sentences[k] for k in KEYS), result.sentences["claim_id"]):
-            for c in filter(None, ids.split(";")):
-                held.setdefault((e, c), []).append((e, o, p))
-        om = result.omissions
-        confirmed = np.array([
-            not (set().union(*(labels.get(k, set()) for k in held[(e, c)])) & of_outlet.get((e, o), set()))
-            for e, o, c in zip(om["event"], om["outlet"], om["claim_id"])
-        ], dtype=bool)  # fmt: skip
-        subsets = {"all": np.ones(len(om), dtype=bool)}
-        if check:
-            subsets |= {"uncertain": om["uncertain"].to_numpy(bool), "not uncertain": ~om["uncertain"].to_numpy(bool)}
-        for name, keep in subsets.items():
-            rows.append({"omission check": "on (shipped)" if check else "off", "omissions": name,
-                         "n": int(keep.sum()), "confirmed": int(confirmed[keep].sum()),
-                         "share confirmed": confirmed[keep].mean() if keep.any() else np.nan})  # fmt: skip
-    return pd.DataFrame(rows)
+        aligner = ClaimAligner(check_omissions=check)
+        result = narrative.compare(sentences[KEYS + ["text"]], embeddings=E, aligner=aligner)
+        summary = omission_summary(score_omissions(gold, result.sentences, result.omissions))
+        rows.append(summary.assign(**{"omission check": "on (shipped)" if check else "off"}))
+    table = pd.concat(rows, ignore_index=True)
+    keep = (table["omission check"] == "on (shipped)") | (table["omissions"] == "all")
+    return table[keep][["omission check", "omissions", "n", "confirmed", "share_confirmed"]]
 
 
 def _span(values) -> str:

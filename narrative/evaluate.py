@@ -42,13 +42,15 @@ import pandas as pd
 
 from . import __version__
 from .claims import DEFAULT_THRESHOLD, ClaimAligner, check_threshold, find_claims
-from .errors import InputError
+from .errors import InputError, require_table
 from .pairs import PAIR_FEATURES, pair_features
 
 __all__ = [
     "read_gold",
     "gold_sentences",
     "score_alignment",
+    "score_omissions",
+    "omission_summary",
     "sweep_thresholds",
     "evaluate",
     "evaluate_command",
@@ -458,6 +460,68 @@ def score_alignment(gold: pd.DataFrame, predicted: pd.DataFrame, *, drop_unlabel
     return _add_rates(counts)
 
 
+def score_omissions(gold: pd.DataFrame, sentences: pd.DataFrame, omissions: pd.DataFrame) -> pd.DataFrame:
+    """Each omission of an alignment, checked against the gold: is it confirmed?
+
+    An omission (outlet O leaves out claim C) is ``confirmed`` when no sentence of O shares a
+    gold claim with any sentence of C. The test is strict: a sentence of C that states several
+    facts counts against the omission as soon as O carries any one of them.
+
+    Parameters
+    ----------
+    gold : pandas.DataFrame
+        From :func:`read_gold`.
+    sentences : pandas.DataFrame
+        The alignment's sentences table (``event``, ``outlet``, ``position``, ``claim_id``).
+    omissions : pandas.DataFrame
+        Its omissions table (:func:`narrative.compare.omissions_table`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``omissions`` with ``confirmed`` (bool) added; an omission of an event the gold does not
+        cover is left out.
+    """
+    require_table(gold, ("event", "outlet", "position", "gold"), what="gold table", where="score_omissions",
+                  fix="pass the table read_gold returns.")  # fmt: skip
+    require_table(sentences, ("event", "outlet", "position", "claim_id"), what="sentences table",
+                  where="score_omissions", fix="pass the sentences table of the comparison.")  # fmt: skip
+    require_table(omissions, ("event", "outlet", "claim_id"), what="omissions table", where="score_omissions",
+                  fix="pass the omissions table of the comparison.")  # fmt: skip
+    labels = {
+        (e, o, int(p)): _split(g) for e, o, p, g in zip(gold["event"], gold["outlet"], gold["position"], gold["gold"])
+    }
+    of_outlet: dict[tuple, set] = {}
+    for (e, o, _), claims in labels.items():
+        of_outlet.setdefault((e, o), set()).update(claims)
+    held: dict[tuple, set] = {}  # (event, claim) -> the gold claims of its sentences
+    for e, o, p, ids in zip(sentences["event"], sentences["outlet"], sentences["position"], sentences["claim_id"]):
+        for c in _split(ids):
+            held.setdefault((e, c), set()).update(labels.get((e, o, int(p)), set()))
+    covered = set(gold["event"])
+    om = omissions[omissions["event"].isin(covered)]
+    confirmed = [
+        not (held.get((e, c), set()) & of_outlet.get((e, o), set()))
+        for e, o, c in zip(om["event"], om["outlet"], om["claim_id"])
+    ]
+    return om.assign(confirmed=np.array(confirmed, dtype=bool)).reset_index(drop=True)
+
+
+def omission_summary(omissions: pd.DataFrame) -> pd.DataFrame:
+    """Omissions reported and confirmed (:func:`score_omissions`), in all and by ``uncertain``."""
+    rows = []
+    subsets = {"all": np.ones(len(omissions), dtype=bool)}
+    if "uncertain" in omissions:
+        flag = omissions["uncertain"].astype(bool).to_numpy()
+        subsets |= {"uncertain": flag, "not uncertain": ~flag}
+    confirmed = omissions["confirmed"].astype(bool).to_numpy()
+    for name, keep in subsets.items():
+        n = int(keep.sum())
+        rows.append({"omissions": name, "n": n, "confirmed": int(confirmed[keep].sum()),
+                     "share_confirmed": confirmed[keep].mean() if n else np.nan})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def _unlabelled_events(gold: pd.DataFrame) -> list[str]:
     """The events whose every sentence has no gold claim; an error when that is every event."""
     labelled = gold["gold"].map(_split).map(bool)
@@ -671,7 +735,9 @@ def evaluate(
         is undefined, with a warning in ``notes``), ``interval``
         (95% bootstrap interval over events, :func:`event_interval`; None with one
         event), ``sweep`` (None without ``thresholds``), ``sentences`` (the
-        pipeline's sentences table with ``gold``), ``notes``.
+        pipeline's sentences table with ``gold``), ``omissions`` (the omissions the
+        pipeline reports, each ``confirmed`` or not by the gold: :func:`score_omissions`),
+        ``notes``.
     """
     from .datasets import _require
     from .embed import DEFAULT_MODEL, EmbeddingCache, SentenceEncoder, embed
@@ -722,6 +788,7 @@ def evaluate(
         "interval": event_interval(scores),
         "sweep": sweep,
         "sentences": table,
+        "omissions": score_omissions(gold, predicted, result.omissions),
         "notes": notes + list(result.notes),
     }
 
@@ -846,6 +913,15 @@ def evaluate_command(args, *, reporter) -> int:
                 for m in ("pair_f1", "unique_f1")
             )
         )
+    omissions = out.get("omissions")
+    if omissions is not None and len(omissions):
+        summary = omission_summary(omissions).set_index("omissions")
+        line = ", ".join(
+            f"{name} {int(summary.at[name, 'confirmed'])} of {int(summary.at[name, 'n'])}"
+            for name in summary.index
+            if summary.at[name, "n"]
+        )
+        print(f"\nomissions confirmed by the gold: {line}")
     if out["sweep"] is not None:
         print("\nthreshold sweep (overall):")
         print(out["sweep"][["threshold", *cols[2:]]].to_string(index=False, na_rep="n/a"))
@@ -868,7 +944,7 @@ def evaluate_command(args, *, reporter) -> int:
 #: does not write again, and never touches anything else.
 EVALUATE_MARKER = "evaluate.json"
 #: The files ``narrative evaluate`` writes, in this order.
-EVALUATE_FILES = ("scores.csv", "interval.csv", "sweep.csv", "alignment.csv")
+EVALUATE_FILES = ("scores.csv", "interval.csv", "sweep.csv", "alignment.csv", "omissions.csv")
 #: The marker's own key, which only narrative writes.
 _MARKER_KEY = "narrative_evaluate"
 
@@ -929,7 +1005,8 @@ def write_scores(result: dict, folder, *, record: dict | None = None, force: boo
     """Write the CSV files of an evaluation into ``folder``, as ``narrative evaluate --out`` does.
 
     Files: ``scores.csv``, ``interval.csv`` (with two or more events), ``sweep.csv`` (with a
-    threshold sweep), ``alignment.csv``, and the marker :data:`EVALUATE_MARKER`, which names
+    threshold sweep), ``alignment.csv``, ``omissions.csv`` (each omission, ``confirmed`` or not
+    by the gold), and the marker :data:`EVALUATE_MARKER`, which names
     them and records ``record`` (the run's settings). Each file is written to a temporary name
     and renamed. A folder that holds other files and no marker of an earlier evaluation is
     refused; the files of an earlier evaluation that this one does not write (a ``sweep.csv``
@@ -964,6 +1041,7 @@ def write_scores(result: dict, folder, *, record: dict | None = None, force: boo
         "interval.csv": result.get("interval"),
         "sweep.csv": result.get("sweep"),
         "alignment.csv": result["sentences"][columns],
+        "omissions.csv": result.get("omissions"),
     }
     tables = {name: frame for name, frame in tables.items() if frame is not None}
     record = dict(record or {})

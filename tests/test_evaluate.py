@@ -7,7 +7,7 @@ import pytest
 
 from narrative.cli import main
 from narrative.errors import InputError
-from narrative.evaluate import evaluate, event_interval, read_gold, score_alignment
+from narrative.evaluate import evaluate, event_interval, omission_summary, read_gold, score_alignment, score_omissions
 
 
 def test_score_alignment_counts_pairs_and_unique_sentences():
@@ -22,6 +22,30 @@ def test_score_alignment_counts_pairs_and_unique_sentences():
     # gold unique: b1; predicted unique: c0
     assert (s["unique_tp"], s["unique_fp"], s["unique_fn"]) == (0, 1, 1)
     assert s["pair_precision"] == 0.5 and s["pair_recall"] == pytest.approx(1 / 3, abs=1e-4)
+
+
+def test_score_omissions_confirms_an_omission_only_when_the_outlet_carries_none_of_its_facts():
+    gold = pd.DataFrame(
+        {"event": "e", "outlet": ["a", "a", "b", "c", "c"], "position": [0, 1, 0, 0, 1],
+         "gold": ["G1;G4", "G5", "G1", "G2", "G3"]}
+    )  # fmt: skip
+    pred = gold.assign(claim_id=["X1", "X2", "X1", "X3", "X4"])
+    om = pd.DataFrame({"event": "e", "outlet": ["c", "b", "c"], "claim_id": ["X1", "X2", "X2"],
+                       "uncertain": [False, True, False]})  # fmt: skip
+    checked = score_omissions(gold, pred, om)
+    # c states neither G1 nor G4 (X1's facts): confirmed; b and c state no G5 either
+    assert checked["confirmed"].tolist() == [True, True, True]
+    # strict: c0 stating G4, a second fact of a0's, is enough for c to carry X1
+    gold.loc[3, "gold"] = "G2;G4"
+    assert score_omissions(gold, pred, om)["confirmed"].tolist() == [False, True, True]
+    summary = omission_summary(score_omissions(gold, pred, om)).set_index("omissions")
+    assert summary.loc["all", ["n", "confirmed"]].tolist() == [3, 2]
+    assert summary.loc["uncertain", ["n", "confirmed"]].tolist() == [1, 1]
+    # an event the gold does not cover is not scored; a table without its columns is refused
+    other = pd.concat([om, om.assign(event="f")])
+    assert len(score_omissions(gold, pred, other)) == 3
+    with pytest.raises(InputError, match="omissions table"):
+        score_omissions(gold, pred, om.drop(columns=["claim_id"]))
 
 
 def test_event_interval_resamples_events_not_pairs():
@@ -107,7 +131,13 @@ def test_cli_evaluate_on_the_bundled_answer_key(answers_path, tmp_path, capsys, 
     scores = pd.read_csv(tmp_path / "scores.csv")
     assert scores["event"].tolist() == ["konstantinovka", "overall"]
     assert pd.read_csv(tmp_path / "sweep.csv")["threshold"].tolist() == [0.2, 0.3, 0.4]
-    assert "pair_f1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "pair_f1" in out
+    # each omission the run reports, confirmed or not by the key, and the count printed
+    omissions = pd.read_csv(tmp_path / "omissions.csv")
+    assert {"closest_sentence", "uncertain", "confirmed"} <= set(omissions.columns)
+    assert 0 < omissions["confirmed"].sum() < len(omissions)
+    assert f"all {omissions['confirmed'].sum()} of {len(omissions)}" in out
 
 
 def test_cli_evaluate_missing_gold_exits_2(tmp_path):
