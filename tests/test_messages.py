@@ -121,7 +121,7 @@ def test_cli_evaluate_rerun_without_sweep_leaves_no_stale_sweep(tmp_path, capsys
     assert (out / "sweep.csv").is_file()
     assert main([*common, "--threshold", "0.9"]) == 0
     capsys.readouterr()
-    assert sorted(p.name for p in out.iterdir()) == ["alignment.csv", EVALUATE_MARKER, "scores.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["alignment.csv", EVALUATE_MARKER, "omissions.csv", "scores.csv"]
     assert json.loads((out / EVALUATE_MARKER).read_text())["threshold"] == 0.9
 
 
