@@ -274,6 +274,11 @@ def test_a_tapped_grid_cell_shows_the_outlets_sentence_or_the_claim(browser, out
     page.wait_for_function(f"location.hash === '{claim}'")
     assert page.evaluate(f"document.getElementById('{claim[1:]}').getBoundingClientRect().top") < PHONE["height"]
     assert page.evaluate("[...document.querySelectorAll('a.cell-link')].every(a => a.tabIndex === -1)")
+    # an outlet quoted with its closest sentence gets a line of its own on a phone (no stray commas)
+    shown = page.evaluate(
+        "[...document.querySelectorAll('ul.outlets:has(.near) li')].map(li => getComputedStyle(li).display)"
+    )
+    assert shown and set(shown) == {"block"}
     assert errors == []
     context.close()
 
