@@ -545,7 +545,8 @@ def _join_left_out(P, groups, mask, claims, members, best, threshold) -> int:
     """
     from .compare import is_omission
 
-    outlets = list(dict.fromkeys(groups[mask].tolist()))
+    # every outlet of the event counts, as in the omissions table, also one whose sentences state no claim
+    outlets = list(dict.fromkeys(groups.tolist()))
     joins = []
     for c, ms in enumerate(claims):
         if not ms:
@@ -557,6 +558,8 @@ def _join_left_out(P, groups, mask, claims, members, best, threshold) -> int:
             if outlet in carrying:
                 continue
             cand = np.flatnonzero((groups == outlet) & mask)
+            if not len(cand):
+                continue
             reach = _reach(P, cand, ms)
             k = int(np.argmax(reach))
             if reach[k] >= threshold:

@@ -294,3 +294,21 @@ def test_an_outlet_whose_sentence_matches_a_claim_it_would_leave_out_carries_it(
     near = {(lab, outlet): (i, score) for lab, outlet, i, score in closest_sentences(est, groups)}
     claim = members[0][0]
     assert near[(claim, "c")] == (3, pytest.approx(0.12))
+
+
+def test_the_omission_check_counts_every_outlet_as_the_omissions_table_does():
+    from narrative.claims import _greedy_claims
+
+    # a1-b0 state one fact; a0 matches b0 at 0.2 (b0's second claim would need 0.25). Outlet c's
+    # only sentence states no claim: with three outlets a claim of one is no omission, so b keeps out
+    groups = np.array(["a", "a", "b", "c"])
+    P = np.zeros((4, 4))
+    for i, j, p in [(1, 2, 0.9), (0, 2, 0.2)]:
+        P[i, j] = P[j, i] = p
+    mask = np.array([True, True, True, False])
+    members, _ = _greedy_claims(P, groups, mask, threshold=0.15, second=0.25, check_omissions=True)
+    assert _claim_sets(members) == [[0], [1, 2]]
+    # with two outlets the claim of a0 alone is b's omission, and b0 reaches it; a0 and a1 then
+    # both hold b0's fact, which a restates: one claim
+    members, _ = _greedy_claims(P[:3, :3], groups[:3], mask[:3], threshold=0.15, second=0.25, check_omissions=True)
+    assert _claim_sets(members) == [[0, 1, 2]]
