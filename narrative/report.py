@@ -60,11 +60,7 @@ def coverage_grid(result, event, outlets=None) -> dict:
         (c, o) for c, o, h in zip(cov["claim_id"], cov["outlet"], cov["headline"]) if str(h).lower() == "true"
     }
     top = max((w for _, w in carried.values()), default=0.0) or 1.0
-    first_row: dict[tuple, int] = {}  # each outlet's first sentence of each claim: a carried cell links to it
-    s_ev = result.sentences[result.sentences["event"] == event]
-    for row, outlet, ids in zip(s_ev.index, s_ev["outlet"], s_ev["claim_id"]):
-        for cid in filter(None, str(ids).split(";")):
-            first_row.setdefault((cid, outlet), int(row))
+    first_row = _first_sentences(result.sentences[result.sentences["event"] == event])  # a carried cell links there
     omitted = {(c, o): by for c, o, by in zip(om["claim_id"], om["outlet"], om["carried_by"])}
     doubtful = {  # omissions whose outlet has a sentence that comes close to the claim
         (c, o): float(score)
@@ -98,7 +94,7 @@ def coverage_grid(result, event, outlets=None) -> dict:
                         "level": level,
                         "title": title,
                         "headline": headline,
-                        "row": first_row.get((cid, o)),
+                        "row": first_row.get(cid, {}).get(o),
                     }
                 )
             elif (cid, o) in omitted:
@@ -124,6 +120,15 @@ def coverage_grid(result, event, outlets=None) -> dict:
         for row in g["rows"]:
             row["repeated"] = texts[row["text"]] > 1
     return {"outlets": list(outlets), "groups": groups, "headlines": bool(cov["headline"].notna().any())}
+
+
+def _first_sentences(s_ev) -> dict[str, dict[str, int]]:
+    """Claim id -> outlet -> the row (index in the sentences table) of the outlet's first sentence of it."""
+    first: dict[str, dict[str, int]] = {}
+    for row, outlet, ids in zip(s_ev.index, s_ev["outlet"], s_ev["claim_id"]):
+        for cid in filter(None, str(ids).split(";")):
+            first.setdefault(cid, {}).setdefault(outlet, int(row))
+    return first
 
 
 @functools.cache
@@ -195,11 +200,7 @@ def render_report(
     for k, event in enumerate(result.events):
         s_ev = sentences[sentences["event"] == event]
         claims = result.claims[result.claims["event"] == event]
-        # rows of each claim per outlet, for match links
-        by_claim: dict[str, dict[str, int]] = {}
-        for row, outlet, ids in zip(s_ev.index, s_ev["outlet"], s_ev["claim_id"]):
-            for cid in filter(None, ids.split(";")):
-                by_claim.setdefault(cid, {}).setdefault(outlet, int(row))
+        by_claim = _first_sentences(s_ev)  # rows of each claim per outlet, for match links
         titles = {}
         if result.articles is not None:
             a_ev = result.articles[result.articles["event"] == event]
