@@ -800,10 +800,7 @@ def closest_sentences(est: ClaimAligner, groups, mask=None) -> list[tuple]:
     """
     groups = np.asarray(groups)
     mask = np.ones(len(groups), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    holders: dict[int, list[int]] = {}
-    for i, labs in enumerate(est.memberships_):
-        for lab in labs:
-            holders.setdefault(lab, []).append(i)
+    holders = _claim_sentences(est.memberships_)
     outlets = list(dict.fromkeys(groups.tolist()))
     out = []
     for lab in sorted(holders):
@@ -819,6 +816,15 @@ def closest_sentences(est: ClaimAligner, groups, mask=None) -> list[tuple]:
     return out
 
 
+def _claim_sentences(memberships) -> dict[int, list[int]]:
+    """Claim label -> the sentences (rows of the fitted ``X``) that hold it, in order."""
+    holders: dict[int, list[int]] = {}
+    for i, labs in enumerate(memberships):
+        for lab in labs:
+            holders.setdefault(lab, []).append(i)
+    return holders
+
+
 def _status(n_carrying: int, n_outlets: int) -> str:
     from .compare import claim_status
 
@@ -830,10 +836,7 @@ def _confidence(est: ClaimAligner, groups: np.ndarray, band: float) -> dict[int,
     P = est.pair_scores_
     t = est.threshold
     n_outlets = len(set(groups.tolist()))
-    holders: dict[int, list[int]] = {}
-    for i, labs in enumerate(est.memberships_):
-        for lab in labs:
-            holders.setdefault(lab, []).append(i)
+    holders = _claim_sentences(est.memberships_)
     out = {}
     for lab, ms in holders.items():
         ms = np.array(ms)
