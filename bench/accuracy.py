@@ -7,6 +7,8 @@
    scorer trained, threshold and second-claim margin picked on seven events,
    scored on the eighth: a nested estimate), and the shipped defaults in-sample;
 2. the threshold sweep of the shipped method, and its second-claim margin sweep;
+   how far a per-sentence "unique" decision can go on the held-out evidence
+   (section 2c);
 3. BASIL: how well "only this outlet said it" predicts the experts'
    informational-bias sentences (average precision, F1);
 4. PAC: odds ratio (95% CI) that a sentence unique to one side holds a
@@ -197,6 +199,103 @@ def loeo(gold, sentences, events, pairs, features, margins=MARGINS, params=None)
     return pool_scores(held_out), pool_scores(pd.concat(fixed_rows)), picked, held_out
 
 
+#: Per-sentence evidence of section 2c, besides the best held-out match probability.
+SENTENCE_EVIDENCE = (
+    "p_second_outlet",
+    "cos",
+    "tok_f",
+    "n_likely",
+    "words",
+    "relative_position",
+    "quote",
+    "attribution",
+    "digits",
+)
+
+
+def unique_ceiling(gold, sentences, pairs) -> tuple[pd.DataFrame, int, int]:
+    """How well can any per-sentence cut tell "only this outlet said it" from the held-out evidence?
+
+    Pair probabilities come from the pair scorer trained on the other events
+    (leave one event out). Per sentence: its best probability with any sentence
+    of another outlet, the best of the second other outlet, its best cosine and
+    token coverage, how many pairs pass 0.10, its length, relative position,
+    whether it quotes, attributes ("said", "told") or gives a figure. A sentence
+    is gold-unique when no sentence of another outlet shares an annotated claim
+    with it. Each decision rule is scored nested: a logistic regression over the
+    named evidence and its cut (best F1) are fitted on seven events and applied to
+    the eighth; "best cut in hindsight" picks the cut on the pooled held-out scores.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from narrative.evaluate import _split
+
+    pairs = pairs.copy()
+    features = list(PAIR_FEATURES)
+    for held in pairs["event"].unique():
+        out = pairs["event"] == held
+        scorer = fit_pair_scorer(pairs.loc[~out, features].to_numpy(), pairs.loc[~out, "label"].to_numpy())
+        pairs.loc[out, "p"] = scorer.score({f: pairs.loc[out, f].to_numpy() for f in features})
+    frame = sentences.reset_index(drop=True)
+    key = gold.set_index(KEYS)["gold"]
+    labels = [_split(key.get(k, "")) for k in frame[KEYS].itertuples(index=False, name=None)]
+    unique = np.ones(len(frame), bool)
+    for _, g in frame.groupby("event", sort=False):
+        idx = g.index.to_numpy()
+        for a in idx:
+            unique[a] = not any(labels[a] & labels[b] for b in idx if frame.at[b, "outlet"] != frame.at[a, "outlet"])
+    both = pd.concat([pairs.rename(columns={"i": "s", "j": "t"}), pairs.rename(columns={"j": "s", "i": "t"})])
+    both["t_outlet"] = frame["outlet"].to_numpy()[both["t"].to_numpy()]
+    by_outlet = (
+        both.groupby(["s", "t_outlet"])["p"].max().reset_index().sort_values(["s", "p"], ascending=[True, False])
+    )
+    ev = pd.DataFrame(index=frame.index)
+    ev["p_best"] = both.groupby("s")["p"].max()
+    top2 = by_outlet.groupby("s").head(2)
+    ev["p_second_outlet"] = top2.groupby("s")["p"].min().where(top2.groupby("s").size() > 1, 0.0)
+    ev["cos"] = both.groupby("s")["cos"].max()
+    ev["tok_f"] = both.groupby("s")["tok_f"].max()
+    ev["n_likely"] = both.assign(likely=both["p"] >= 0.10).groupby("s")["likely"].sum()
+    ev = ev.fillna(0.0)  # a sentence that states no claim has no pair: no evidence of a counterpart
+    ev["words"] = np.log1p(frame["text"].str.split().str.len())
+    ev["relative_position"] = frame.groupby(["event", "outlet"])["position"].rank(pct=True)
+    ev["quote"] = frame["text"].str.contains('["“”]').astype(float)
+    ev["attribution"] = frame["text"].str.contains(r"\b(?:said|says|told)\b").astype(float)
+    ev["digits"] = frame["text"].str.contains(r"\d").astype(float)
+    events = frame["event"].to_numpy()
+
+    def best_cut(score, y):
+        cuts = np.unique(score)
+        f1 = [2 * (y & (score >= c)).sum() / max(1, y.sum() + (score >= c).sum()) for c in cuts]
+        return cuts[int(np.argmax(f1))], float(np.max(f1))
+
+    rows = []
+    rules = {
+        "1 - best held-out match probability": ["p_best"],
+        "logistic regression over it and nine more (SENTENCE_EVIDENCE)": ["p_best", *SENTENCE_EVIDENCE],
+    }
+    for name, columns in rules.items():
+        X = ev[columns].to_numpy(float)
+        score, flag = np.zeros(len(frame)), np.zeros(len(frame), bool)
+        for held in np.unique(events):
+            out = events == held
+            model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+            model.fit(X[~out], unique[~out])
+            cut, _ = best_cut(model.predict_proba(X[~out])[:, 1], unique[~out])
+            score[out] = model.predict_proba(X[out])[:, 1]
+            flag[out] = score[out] >= cut
+        tp = int((flag & unique).sum())
+        p, r = tp / max(1, flag.sum()), tp / max(1, unique.sum())
+        rows.append(
+            {"decision": name, "AUC": roc_auc_score(unique, score), "unique_precision": p, "unique_recall": r,
+             "unique_f1": 2 * p * r / (p + r) if p + r else np.nan, "best cut in hindsight F1": best_cut(score, unique)[1]}
+        )  # fmt: skip
+    return pd.DataFrame(rows), int(unique.sum()), len(frame)
+
+
 def omissions_against_gold(gold, sentences, E) -> pd.DataFrame:
     """How many omissions the gold confirms (:func:`score_omissions`), with and without the omission check."""
     import narrative
@@ -305,6 +404,11 @@ def dev_set(gold_dir, encoder, cache, write_weights: bool) -> None:
         print("\n## 2b. omissions against the gold (shipped defaults, in-sample)\n")
         print(omissions_against_gold(gold, sentences, E).to_string(index=False, float_format=fmt))
         print("confirmed: no sentence of the omitting outlet shares a gold claim with any sentence of the claim.")
+        ceiling, n_unique, n = unique_ceiling(gold, sentences, pairs)
+        print(f'\n## 2c. how far can a per-sentence "unique" decision go? ({n_unique} of {n} sentences gold-unique)\n')
+        print(ceiling.to_string(index=False, float_format=fmt))
+        print("nested: the pair scorer, the model and its cut are fitted on seven events and applied to the eighth.")
+        print(f"SENTENCE_EVIDENCE: {', '.join(SENTENCE_EVIDENCE)}.")
         print(f"\n(pair features computed {stats['computed']} times, reused {stats['reused']} times)")
     if write_weights:
         from narrative.pairs import TOKEN_FEATURES
