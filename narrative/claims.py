@@ -598,13 +598,19 @@ def _merge_restatements(claims, members, best, groups):
     A claim holds at most one sentence per outlet, so an outlet that restates a
     fact (a lead that repeats the headline, a summary that repeats the lead)
     opens a second claim with the same sentences of every other outlet. Two
-    claims whose members differ only in sentences of one outlet, and that share
-    at least one member, are the same information: they are merged. Which pairs
-    of sentences of different outlets share a claim does not change, so neither
-    does any score of the alignment; the duplicate row, and its duplicate
-    omissions, go.
+    claims that share at least one member are merged when the merge puts no
+    two sentences of different outlets together that did not already share a
+    claim: most often the two differ only in one outlet's sentences; they may
+    also differ in a sentence that already shares a claim with each sentence
+    the other claim adds. Which pairs of sentences of different outlets share
+    a claim does not change, so neither does any score of the alignment; the
+    duplicate row, and its duplicate omissions, go.
     """
     alive = [set(c) or None for c in claims]  # an emptied claim (merged into another) is gone
+
+    def already_together(x, y):
+        return any(alive[c] is not None and y in alive[c] for c in members[x])
+
     changed = True
     while changed:
         changed = False
@@ -617,8 +623,10 @@ def _merge_restatements(claims, members, best, groups):
                 for b in held[x + 1 :]:
                     if alive[b] is None:
                         continue
-                    differ = alive[a] ^ alive[b]
-                    if len({groups[m] for m in differ}) > 1:
+                    only_a, only_b = alive[a] - alive[b], alive[b] - alive[a]
+                    if not all(
+                        groups[u] == groups[v] or already_together(u, v) for u in sorted(only_a) for v in sorted(only_b)
+                    ):
                         continue
                     alive[a] |= alive[b]  # the older claim keeps the fact
                     _move_claim(members, best, alive[b], b, a)

@@ -229,6 +229,32 @@ def test_claims_that_differ_in_two_outlets_stay_apart():
     assert len(members[1]) == 2 and members[0] != members[2]
 
 
+def test_claims_whose_extra_sentences_already_share_a_claim_are_merged():
+    """Two rows of one fact: merging them puts no new pair of sentences of different outlets together."""
+    from narrative.claims import _merge_restatements
+
+    # a0 holds both; b0/c0 in one, b1/c1 in the other, and b0-c1, b1-c0 already share claims 2 and 3
+    groups = np.array(["a", "b", "b", "c", "c", "a"])
+    claims = [[0, 1, 3], [0, 2, 4], [1, 4], [2, 3], [5]]
+    members = [[0, 1], [0, 2], [1, 3], [3, 0], [2, 1], [4]]
+    best = [{c: 0.5 for c in ms} for ms in members]
+
+    def pairs(claims):
+        return {(i, j) for c in claims for i in c for j in c if i < j and groups[i] != groups[j]}
+
+    merged, new_members, _ = _merge_restatements(claims, [list(m) for m in members], best, groups)
+    assert merged == [[0, 1, 2, 3, 4], [5]]  # claims 2 and 3 are inside the merged one: their rows go too
+    assert pairs(merged) == pairs(claims)
+    assert new_members == [[0], [0], [0], [0], [0], [1]]
+    # b0-c1 never together: the first two stay apart (the third, inside the second once c0 joins it, goes)
+    claims = [[0, 1, 3], [0, 2, 4], [2, 3], [5]]
+    members = [[0, 1], [0], [1, 2], [2, 0], [1], [3]]
+    best = [{c: 0.5 for c in ms} for ms in members]
+    merged, _, _ = _merge_restatements(claims, [list(m) for m in members], best, groups)
+    assert merged == [[0, 1, 3], [0, 2, 3, 4], [5]]
+    assert pairs(merged) == pairs(claims)
+
+
 def _claim_sets(members):
     claims = {}
     for i, ms in enumerate(members):
