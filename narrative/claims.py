@@ -514,14 +514,15 @@ def _greedy_claims(P, groups, mask, threshold, second=None, *, check_omissions=F
             members[j].append(len(claims) - 1)
             note(i, len(claims) - 1, s)
             note(j, len(claims) - 1, s)
-    claims, members, best = _merge_restatements(claims, members, best, groups)
+    claims, members, best = _merge_restatements(claims, members, best, groups, one_outlet=True)
     for i in range(n):
         if mask[i] and not members[i]:
             claims.append([i])
             members[i].append(len(claims) - 1)
-    if check_omissions and _join_left_out(P, groups, mask, claims, members, best, threshold):
-        # two claims that shared a sentence can now hold the same sentences: one claim
-        claims, members, best = _merge_restatements(claims, members, best, groups)
+    if check_omissions:
+        _join_left_out(P, groups, mask, claims, members, best, threshold)
+    # last, so that no merge changes which sentences the omission check asks about
+    claims, members, best = _merge_restatements(claims, members, best, groups)
     return members, best
 
 
@@ -592,7 +593,7 @@ def _move_claim(members, best, holders, drop, keep) -> None:
             best[m][keep] = max(best[m].get(keep, 0.0), best[m].pop(drop))
 
 
-def _merge_restatements(claims, members, best, groups):
+def _merge_restatements(claims, members, best, groups, *, one_outlet=False):
     """One claim for a fact that an outlet states twice.
 
     A claim holds at most one sentence per outlet, so an outlet that restates a
@@ -604,7 +605,9 @@ def _merge_restatements(claims, members, best, groups):
     also differ in a sentence that already shares a claim with each sentence
     the other claim adds. Which pairs of sentences of different outlets share
     a claim does not change, so neither does any score of the alignment; the
-    duplicate row, and its duplicate omissions, go.
+    duplicate row, and its duplicate omissions, go. ``one_outlet`` merges only
+    claims that differ in one outlet's sentences (the merge before the omission
+    check, which reads the claims' sizes).
     """
     alive = [set(c) or None for c in claims]  # an emptied claim (merged into another) is gone
 
@@ -624,6 +627,8 @@ def _merge_restatements(claims, members, best, groups):
                     if alive[b] is None:
                         continue
                     only_a, only_b = alive[a] - alive[b], alive[b] - alive[a]
+                    if one_outlet and len({groups[m] for m in only_a | only_b}) > 1:
+                        continue
                     if not all(
                         groups[u] == groups[v] or already_together(u, v) for u in sorted(only_a) for v in sorted(only_b)
                     ):
