@@ -293,7 +293,12 @@ def unique_ceiling(gold, sentences, pairs) -> tuple[pd.DataFrame, int, int]:
             {"decision": name, "AUC": roc_auc_score(unique, score), "unique_precision": p, "unique_recall": r,
              "unique_f1": 2 * p * r / (p + r) if p + r else np.nan, "best cut in hindsight F1": best_cut(score, unique)[1]}
         )  # fmt: skip
-    return pd.DataFrame(rows), int(unique.sum()), len(frame)
+    table = pd.DataFrame(rows)
+    table.attrs["far"] = {
+        "shared, best below 0.10": int((~unique & (ev["p_best"] < 0.10)).sum()),
+        "unique, best above 0.30": int((unique & (ev["p_best"] > 0.30)).sum()),
+    }
+    return table, int(unique.sum()), len(frame)
 
 
 def omissions_against_gold(gold, sentences, E) -> pd.DataFrame:
@@ -409,6 +414,8 @@ def dev_set(gold_dir, encoder, cache, write_weights: bool) -> None:
         print(ceiling.to_string(index=False, float_format=fmt))
         print("nested: the pair scorer, the model and its cut are fitted on seven events and applied to the eighth.")
         print(f"SENTENCE_EVIDENCE: {', '.join(SENTENCE_EVIDENCE)}.")
+        far = ", ".join(f"{k}: {v}" for k, v in ceiling.attrs["far"].items())
+        print(f"far from any cut (gold label, best held-out match probability): {far}")
         print(f"\n(pair features computed {stats['computed']} times, reused {stats['reused']} times)")
     if write_weights:
         from narrative.pairs import TOKEN_FEATURES

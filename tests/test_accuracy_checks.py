@@ -239,3 +239,5 @@ def test_bench_unique_ceiling_on_the_dev_set(gold_dir, basil_dir, encoder, cache
     assert (table["AUC"] > 0.75).all()
     assert table[["unique_precision", "unique_recall", "unique_f1", "best cut in hindsight F1"]].gt(0.5).all().all()
     assert (table[["unique_precision", "unique_recall"]] < 1).all().all()
+    far = table.attrs["far"]
+    assert far["unique, best above 0.30"] <= n_unique and far["shared, best below 0.10"] <= n - n_unique
