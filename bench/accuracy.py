@@ -231,7 +231,7 @@ def unique_ceiling(gold, sentences, pairs) -> tuple[pd.DataFrame, int, int]:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from narrative.evaluate import _split
+    from narrative.evaluate import _share, _split
 
     pairs = pairs.copy()
     features = list(PAIR_FEATURES)
@@ -243,10 +243,10 @@ def unique_ceiling(gold, sentences, pairs) -> tuple[pd.DataFrame, int, int]:
     key = gold.set_index(KEYS)["gold"]
     labels = [_split(key.get(k, "")) for k in frame[KEYS].itertuples(index=False, name=None)]
     unique = np.ones(len(frame), bool)
-    for _, g in frame.groupby("event", sort=False):
-        idx = g.index.to_numpy()
-        for a in idx:
-            unique[a] = not any(labels[a] & labels[b] for b in idx if frame.at[b, "outlet"] != frame.at[a, "outlet"])
+    for _, g in frame.groupby("event", sort=False):  # as score_alignment: no claim shared with another outlet
+        idx, outlets = g.index.to_numpy(), g["outlet"].to_numpy()
+        shared = _share([labels[i] for i in idx]) & (outlets[:, None] != outlets[None, :])
+        unique[idx] = ~shared.any(axis=1)
     both = pd.concat([pairs.rename(columns={"i": "s", "j": "t"}), pairs.rename(columns={"j": "s", "i": "t"})])
     both["t_outlet"] = frame["outlet"].to_numpy()[both["t"].to_numpy()]
     by_outlet = (

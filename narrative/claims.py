@@ -536,13 +536,13 @@ def _reach(P, candidates, claim) -> np.ndarray:
     return scores[:, len(claim) // 2]
 
 
-def _join_left_out(P, groups, mask, claims, members, best, threshold) -> int:
+def _join_left_out(P, groups, mask, claims, members, best, threshold) -> None:
     """Outlets that would leave a claim out, but have a sentence that matches it, carry it.
 
     For each claim that some outlets would omit (:func:`narrative.compare.is_omission`), each
     such outlet's closest sentence (highest :func:`_reach`; ties: the first) joins it when it
     reaches ``threshold``, the bar of a first claim. Decided on the claims as built, then applied,
-    so the order of claims does not matter. Returns how many sentences joined.
+    so the order of claims does not matter.
     """
     from .compare import is_omission
 
@@ -569,7 +569,6 @@ def _join_left_out(P, groups, mask, claims, members, best, threshold) -> int:
         claims[c].append(i)
         members[i].append(c)
         best[i][c] = max(best[i].get(c, 0.0), s)
-    return len(joins)
 
 
 def _matches_most(scores, bar) -> bool:
@@ -629,9 +628,7 @@ def _merge_restatements(claims, members, best, groups, *, one_outlet=False):
                     only_a, only_b = alive[a] - alive[b], alive[b] - alive[a]
                     if one_outlet and len({groups[m] for m in only_a | only_b}) > 1:
                         continue
-                    if not all(
-                        groups[u] == groups[v] or already_together(u, v) for u in sorted(only_a) for v in sorted(only_b)
-                    ):
+                    if not all(groups[u] == groups[v] or already_together(u, v) for u in only_a for v in only_b):
                         continue
                     alive[a] |= alive[b]  # the older claim keeps the fact
                     _move_claim(members, best, alive[b], b, a)
