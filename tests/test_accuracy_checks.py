@@ -191,11 +191,16 @@ def test_pac_enrichment_on_three_stories_with_the_real_model(pac_dir, encoder, c
 # -- the benchmark script ----------------------------------------------------------------
 
 
-def test_bench_says_which_parts_it_skipped(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("NARRATIVE_DATASETS", str(tmp_path))  # restored afterwards; the script sets it
+def _bench():
     spec = importlib.util.spec_from_file_location("bench_accuracy", ROOT / "bench" / "accuracy.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
+    return bench
+
+
+def test_bench_says_which_parts_it_skipped(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NARRATIVE_DATASETS", str(tmp_path))  # restored afterwards; the script sets it
+    bench = _bench()
     (tmp_path / "basil").mkdir()  # only a (useless) basil folder: parts 1, 2 and 4 are skipped
     monkeypatch.setattr(bench, "basil_check", lambda *a: print("basil ran"))
     code = bench.main(["--datasets", str(tmp_path), "--cache-dir", str(tmp_path / "cache")])
@@ -206,13 +211,6 @@ def test_bench_says_which_parts_it_skipped(tmp_path, capsys, monkeypatch):
     assert "SKIPPED part 3" not in out
     assert bench.main(["--datasets", str(tmp_path / "nothing")]) == 2
     assert "SKIPPED part 3 (BASIL)" in capsys.readouterr().out
-
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_accuracy", ROOT / "bench" / "accuracy.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench
 
 
 @pytest.mark.datasets
